@@ -1,0 +1,26 @@
+package io.klingbatch.campaign;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A campaign as the command line resolved it: which CSV, where its videos go, and what its job file set.
+ *
+ * @param name     the CSV's or job file's name without extension (the default output is {@code out/<name>})
+ * @param source   the file the user named (a job file or the CSV itself), absolute
+ * @param csv      the campaign CSV, absolute
+ * @param output   the output folder, absolute
+ * @param defaults per-column defaults from the job file (column name to cell text); empty for a bare CSV
+ * @param client   client settings from the job file
+ */
+public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client) {
+
+    /** The folder local images are resolved against, and confined to. */
+    public Path csvFolder() {
+        return csv.getParent();
+    }
+
+    public Campaign withOutput(Path newOutput) {
+        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client);
+    }
+}

@@ -1,0 +1,156 @@
+package io.klingbatch.campaign;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.convert.DurationStyle;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Turns what the user named on the command line ({@code campaign.csv} or {@code jobs/NAME.yml}) into a
+ * {@link Campaign}. Paths inside a job file are relative to the job file; the default output folder is
+ * {@code out/<name>} under the working directory. A job file with an unknown key is an error rather than a
+ * silently ignored typo.
+ */
+public final class CampaignLoader {
+
+    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client");
+    private static final Set<String> CLIENT_KEYS = Set.of("max-attempts", "base-delay", "connect-timeout", "response-timeout");
+
+    private final Path workingDirectory;
+
+    public CampaignLoader(Path workingDirectory) {
+        this.workingDirectory = workingDirectory.toAbsolutePath().normalize();
+    }
+
+    /** Loads a campaign; {@code outputOverride} (may be null) wins over the job file and the default. */
+    public Campaign load(Path given, Path outputOverride) {
+        Path source = workingDirectory.resolve(given).normalize();
+        String fileName = source.getFileName().toString();
+        String name = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        Campaign campaign = lower.endsWith(".yml") || lower.endsWith(".yaml")
+                ? fromJobFile(source, name)
+                : new Campaign(name, source, source, defaultOutput(name), Map.of(), ClientOptions.NONE);
+        if (!Files.isRegularFile(campaign.csv())) {
+            throw new CampaignFileException(campaign.csv(), Files.exists(campaign.csv()) ? "is not a file" : "no such file");
+        }
+        return outputOverride == null ? campaign : campaign.withOutput(workingDirectory.resolve(outputOverride));
+    }
+
+    private Path defaultOutput(String name) {
+        return workingDirectory.resolve("out").resolve(name).normalize();
+    }
+
+    private Campaign fromJobFile(Path jobFile, String name) {
+        Map<String, Object> yaml = readYaml(jobFile);
+        checkKeys(jobFile, "", yaml, TOP_KEYS);
+        Object input = yaml.get("input");
+        if (!(input instanceof String inputText) || inputText.isBlank()) {
+            throw new CampaignFileException(jobFile, "'input' must name the campaign CSV (relative to the job file)");
+        }
+        Path folder = jobFile.getParent();
+        Path csv = folder.resolve(inputText.strip()).normalize();
+        Object output = yaml.get("output");
+        Path outputPath = output == null ? defaultOutput(name) : folder.resolve(String.valueOf(output).strip()).normalize();
+        return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")));
+    }
+
+    private static Map<String, String> defaults(Path jobFile, Object node) {
+        if (node == null) {
+            return Map.of();
+        }
+        Map<String, Object> map = asMap(jobFile, "defaults", node);
+        Map<String, String> defaults = new LinkedHashMap<>();
+        map.forEach((key, value) -> {
+            if (!Columns.DEFAULTABLE.contains(key)) {
+                throw new CampaignFileException(jobFile, "'defaults." + key + "' is not a column with a default (allowed: "
+                        + String.join(", ", Columns.DEFAULTABLE) + ")");
+            }
+            if (value != null) {
+                defaults.put(key, String.valueOf(value));
+            }
+        });
+        return Map.copyOf(defaults);
+    }
+
+    private static ClientOptions client(Path jobFile, Object node) {
+        if (node == null) {
+            return ClientOptions.NONE;
+        }
+        Map<String, Object> map = asMap(jobFile, "client", node);
+        checkKeys(jobFile, "client.", map, CLIENT_KEYS);
+        Integer attempts = null;
+        Object rawAttempts = map.get("max-attempts");
+        if (rawAttempts != null) {
+            if (!(rawAttempts instanceof Integer value) || value < 1) {
+                throw new CampaignFileException(jobFile, "'client.max-attempts' must be a whole number of at least 1 (got '" + rawAttempts + "')");
+            }
+            attempts = value;
+        }
+        return new ClientOptions(attempts, duration(jobFile, map, "base-delay"),
+                duration(jobFile, map, "connect-timeout"), duration(jobFile, map, "response-timeout"));
+    }
+
+    private static Duration duration(Path jobFile, Map<String, Object> map, String key) {
+        Object raw = map.get(key);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            Duration value = DurationStyle.detectAndParse(String.valueOf(raw));
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("not positive");
+            }
+            return value;
+        } catch (IllegalArgumentException e) {
+            throw new CampaignFileException(jobFile, "'client." + key + "' must be a positive duration such as 500ms, 2s or 5m (got '" + raw + "')");
+        }
+    }
+
+    private static void checkKeys(Path jobFile, String prefix, Map<String, Object> map, Set<String> allowed) {
+        for (String key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new CampaignFileException(jobFile, "unknown setting '" + prefix + key + "' (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Path jobFile, String key, Object node) {
+        if (!(node instanceof Map<?, ?> map)) {
+            throw new CampaignFileException(jobFile, "'" + key + "' must be a section of settings");
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        map.forEach((k, v) -> result.put(String.valueOf(k), v));
+        return result;
+    }
+
+    private static Map<String, Object> readYaml(Path jobFile) {
+        try (Reader reader = Files.newBufferedReader(jobFile, StandardCharsets.UTF_8)) {
+            Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+            if (root == null) {
+                throw new CampaignFileException(jobFile, "is empty: it needs at least 'input: <campaign.csv>'");
+            }
+            return asMap(jobFile, "the job file", root);
+        } catch (NoSuchFileException e) {
+            throw new CampaignFileException(jobFile, "no such file");
+        } catch (MarkedYAMLException e) {
+            throw new CampaignFileException(jobFile, e.getProblemMark().getLine() + 1, "is not valid YAML: " + e.getProblem());
+        } catch (YAMLException | IOException e) {
+            throw new CampaignFileException(jobFile, "cannot be read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.klingbatch.cli;
+
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * What every command needs: where to speak, the working directory, and the Spring context, started only when
+ * a command first asks for it (so {@code --help} and usage errors answer at once).
+ */
+final class CliContext implements AutoCloseable {
+
+    final Console console;
+    final Path workingDirectory;
+    private final Supplier<ConfigurableApplicationContext> starter;
+    private final boolean closeWhenDone;
+    private ConfigurableApplicationContext context;
+
+    CliContext(Console console, Path workingDirectory, Supplier<ConfigurableApplicationContext> starter, boolean closeWhenDone) {
+        this.console = console;
+        this.workingDirectory = workingDirectory;
+        this.starter = starter;
+        this.closeWhenDone = closeWhenDone;
+    }
+
+    <T> T bean(Class<T> type) {
+        if (context == null) {
+            context = starter.get();
+        }
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        if (context != null && closeWhenDone) {
+            context.close();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.klingbatch.cli;
+
+import io.klingbatch.KlingBatchApplication;
+import io.klingbatch.campaign.CampaignFileException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kling-batch} command: parses the command line with picocli and maps every outcome to an exit code. */
+@Command(name = "kling-batch",
+        mixinStandardHelpOptions = true,
+        version = "kling-batch 0.1.0",
+        description = {"Turns a CSV of prompts into videos with Segmind's Kling 2.5 Turbo: never pays twice for a row, "
+                + "never loses a paid video, names every bad row, and resumes where it stopped with the same command.",
+                "The API key comes only from the environment variable SEGMIND_API_KEY."},
+        footer = {"", "Exit codes: 0 all rows generated, 1 some rows not generated, 2 usage or configuration error, "
+                + "3 stopped and restartable (credits ran out), 4 refused by the API (key or URL), 70 internal error."})
+public final class KlingBatchCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private KlingBatchCli() {
+    }
+
+    /** The real command line: starts a quiet, non-web Spring context when a command needs one. */
+    public static int execute(String[] args) {
+        return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                Path.of("").toAbsolutePath(), KlingBatchCli::startSpring, true);
+    }
+
+    /** For tests: the same command line against a context they already have. */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
+                       Supplier<ConfigurableApplicationContext> spring, boolean closeSpring) {
+        Console console = new Console(out, err);
+        try (CliContext context = new CliContext(console, workingDirectory, spring, closeSpring)) {
+            CommandLine commandLine = new CommandLine(new KlingBatchCli())
+                    .addSubcommand(new RunCommand(context))
+                    .addSubcommand(new ValidateCommand(context))
+                    .setOut(out)
+                    .setErr(err)
+                    .setExecutionExceptionHandler((e, cl, parseResult) -> failure(console, e));
+            return commandLine.execute(args);
+        }
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use 'run' or 'validate'.");
+    }
+
+    /** Anything no command handled: a configuration problem (exit 2) or a bug (exit 70); never a stack trace here. */
+    static int failure(Console console, Exception e) {
+        Throwable cause = e;
+        while (cause != null) {
+            if (cause instanceof CampaignFileException file) {
+                console.error(file.getMessage());
+                return ExitCode.USAGE.code;
+            }
+            cause = cause.getCause();
+        }
+        LoggerFactory.getLogger(KlingBatchCli.class).error("internal error", e);
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        console.error("Internal error: " + root.getMessage() + ". Details are in .kling-batch/kling-batch.log.");
+        return ExitCode.INTERNAL.code;
+    }
+
+    private static ConfigurableApplicationContext startSpring() {
+        return new SpringApplicationBuilder(KlingBatchApplication.class)
+                .bannerMode(Banner.Mode.OFF)
+                .web(WebApplicationType.NONE)
+                .logStartupInfo(false)
+                .run();
+    }
+}

@@ -1,0 +1,176 @@
+package io.klingbatch.cli;
+
+import io.klingbatch.campaign.Campaign;
+import io.klingbatch.campaign.CampaignLoader;
+import io.klingbatch.generation.CampaignRun;
+import io.klingbatch.generation.CampaignSummary;
+import io.klingbatch.generation.ProgressRelay;
+import io.klingbatch.generation.VideoNotSavedException;
+import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.job.CampaignAlreadyRunningException;
+import io.klingbatch.job.CampaignLauncher;
+import io.klingbatch.job.RunResult;
+import io.klingbatch.request.CampaignChecks;
+import io.klingbatch.request.CheckedRow;
+import io.klingbatch.segmind.ApiKeySource;
+import io.klingbatch.segmind.ApiRefusedException;
+import io.klingbatch.segmind.CreditsExhaustedException;
+import io.klingbatch.segmind.SegmindConnector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code run}: generates the campaign's videos, or continues a stopped run of it. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Generates one video per valid row. After a stop (credits ran out, process killed) run the same "
+                + "command again: it continues where it stopped and never pays again for a row already generated.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "<campaign.csv | jobs/NAME.yml>", description = "A campaign CSV, or a job file that names one.")
+    Path campaignFile;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Output folder (default: the job file's 'output', else out/<campaign>).")
+    Path output;
+
+    @Option(names = "--simulate", description = "Use the built-in simulated API on the loopback: no key, no network, simulated credits.")
+    boolean simulate;
+
+    @Option(names = "--resend-uncertain", description = "Send again the rows that may already have been charged without a result (UNCERTAIN).")
+    boolean resendUncertain;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CliContext cli;
+
+    RunCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Campaign campaign = new CampaignLoader(cli.workingDirectory).load(campaignFile, output);
+        if (!simulate && !cli.bean(SegmindConnector.class).hasApiKey()) {
+            cli.console.error("No API key: set the environment variable " + ApiKeySource.VARIABLE
+                    + " to your Segmind key, or add --simulate to try the simulated API.");
+            return ExitCode.USAGE.code;
+        }
+        precheck(campaign);
+        CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain);
+        cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
+        RunResult result;
+        try {
+            result = cli.bean(CampaignLauncher.class).run(run);
+        } catch (CampaignAlreadyRunningException e) {
+            cli.console.error("Not started: " + e.getMessage() + ".");
+            return ExitCode.USAGE.code;
+        } finally {
+            cli.bean(ProgressRelay.class).listen(null);
+        }
+        return outcome(campaign, result);
+    }
+
+    /** Reads the whole CSV once before anything is paid: an unusable file stops here, with exit 2. */
+    private void precheck(Campaign campaign) {
+        int[] counts = {0, 0};
+        List<String> unknown = cli.bean(CampaignChecks.class).scan(campaign, checked -> {
+            counts[0]++;
+            if (checked instanceof CheckedRow.Rejected) {
+                counts[1]++;
+            }
+        });
+        if (!unknown.isEmpty()) {
+            cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
+                    + String.join(", ", unknown) + ".");
+        }
+        cli.console.say("Campaign " + campaign.name() + ": " + counts[0] + " rows (" + (counts[0] - counts[1]) + " valid, "
+                + counts[1] + " rejected), videos in " + relative(campaign.output()) + (simulate ? ", simulated API" : "") + ".");
+    }
+
+    private int outcome(Campaign campaign, RunResult result) {
+        CampaignSummary summary = result.summary();
+        String manifest = relative(campaign.output().resolve("manifest.csv"));
+        if (!result.launched()) {
+            cli.console.say("Nothing to send: this campaign already ran to the end. " + counts(summary) + " Manifest: " + manifest + ".");
+            return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
+        }
+        JobExecution execution = result.execution();
+        Throwable cause = rootCause(execution);
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            cli.console.say((summary.allGenerated() ? "Done: every row has its video. " : "Finished. ") + counts(summary)
+                    + uncertainNote(summary) + " Manifest: " + manifest + ".");
+            return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
+        }
+        if (cause instanceof CreditsExhaustedException credits) {
+            cli.console.say("Stopped: " + credits.getMessage() + ". " + summary.count(VideoStatus.GENERATED) + " rows done, "
+                    + summary.left() + " left. Top up your Segmind credits and run the same command again: kling-batch "
+                    + String.join(" ", spec.commandLine().getParseResult().originalArgs()) + ". Manifest: " + manifest + ".");
+            return ExitCode.STOPPED_RESTARTABLE.code;
+        }
+        if (cause instanceof ApiRefusedException refused) {
+            cli.console.error("Stopped: " + refused.getMessage() + ". No further calls were made; " + summary.count(VideoStatus.GENERATED)
+                    + " rows done, " + summary.left() + " left. Fix it and run the same command again.");
+            return ExitCode.REFUSED_BY_API.code;
+        }
+        if (cause instanceof VideoNotSavedException notSaved) {
+            cli.console.error("Stopped: " + notSaved.getMessage() + ". Free the space or fix the folder, then run the same command again.");
+            return ExitCode.INTERNAL.code;
+        }
+        if (cause instanceof io.klingbatch.campaign.CampaignFileException file) {
+            cli.console.error("Stopped: " + file.getMessage() + ". Manifest: " + manifest + ".");
+            return ExitCode.USAGE.code;
+        }
+        cli.console.error("Stopped by an internal error (" + (cause == null ? execution.getExitStatus().getExitDescription() : cause.getMessage())
+                + "). Details are in .kling-batch/kling-batch.log. Nothing paid is lost; run the same command again to continue.");
+        return ExitCode.INTERNAL.code;
+    }
+
+    private static String counts(CampaignSummary summary) {
+        List<String> parts = new ArrayList<>();
+        parts.add(summary.count(VideoStatus.GENERATED) + " of " + summary.rows() + " rows generated");
+        for (VideoStatus status : List.of(VideoStatus.REJECTED, VideoStatus.FAILED, VideoStatus.UNCERTAIN, VideoStatus.PENDING)) {
+            if (summary.count(status) > 0) {
+                parts.add(summary.count(status) + " " + status.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return String.join(", ", parts) + "; " + summary.spent().stripTrailingZeros().toPlainString() + " credits spent"
+                + (summary.remainingCredits() == null ? "" : ", " + summary.remainingCredits().stripTrailingZeros().toPlainString() + " left") + ".";
+    }
+
+    private static String uncertainNote(CampaignSummary summary) {
+        if (summary.count(VideoStatus.UNCERTAIN) == 0) {
+            return "";
+        }
+        return " " + summary.count(VideoStatus.UNCERTAIN) + " uncertain row(s) may have been charged without a result ("
+                + summary.uncertainReasons().get(0) + "); they are not resent unless you add --resend-uncertain.";
+    }
+
+    /** The deepest cause that says why the run ended, from any step's failures. */
+    private static Throwable rootCause(JobExecution execution) {
+        Throwable found = null;
+        for (Throwable failure : execution.getAllFailureExceptions()) {
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                if (t instanceof io.klingbatch.segmind.SegmindException || t instanceof VideoNotSavedException
+                        || t instanceof io.klingbatch.campaign.CampaignFileException) {
+                    return t;
+                }
+                found = t;
+            }
+        }
+        return found;
+    }
+
+    private String relative(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(cli.workingDirectory) ? cli.workingDirectory.relativize(absolute).toString() : absolute.toString();
+    }
+}

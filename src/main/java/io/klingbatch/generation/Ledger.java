@@ -1,0 +1,133 @@
+package io.klingbatch.generation;
+
+import io.klingbatch.segmind.Billing;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The record of every paid call, kept apart from Spring Batch's progress. Each change commits in its own
+ * transaction (REQUIRES_NEW), never with the chunk: a chunk that rolls back must not un-record a payment.
+ * Plain, portable SQL (H2 and PostgreSQL); the table is created by Flyway.
+ */
+@Component
+public class Ledger {
+
+    private static final String COLUMNS = "campaign, video_id, request_hash, simulated, state, attempts, file_name, bytes, "
+            + "sha256, cost, remaining_credits, request_id, error, updated_at";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
+    private final Clock clock;
+
+    Ledger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock) {
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.clock = clock;
+    }
+
+    public Optional<LedgerEntry> find(VideoKey key) {
+        return ownTransaction.execute(status -> jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger"
+                + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?",
+                Ledger::entry, key.campaign(), key.videoId(), key.requestHash(), key.simulated()).stream().findFirst());
+    }
+
+    /** Every line of a campaign in one mode, for the manifest and the summary. */
+    public List<LedgerEntry> entries(String campaign, boolean simulated) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND simulated = ?",
+                Ledger::entry, campaign, simulated);
+    }
+
+    /** Every paid version of a video, real or simulated, whose files a new version must not overwrite. */
+    public List<LedgerEntry> paidVersions(String campaign, String videoId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND video_id = ? AND state = 'PAID'",
+                Ledger::entry, campaign, videoId);
+    }
+
+    /** Written and committed before the call: if the process dies during it, the next run knows. */
+    public void sent(VideoKey key) {
+        upsert(key, LedgerState.SENT, 0, null, null, null, null, null, null, null, false);
+    }
+
+    public void paid(VideoKey key, int attempts, StoredVideo video, Billing billing) {
+        upsert(key, LedgerState.PAID, attempts, video.fileName(), video.bytes(), video.sha256(),
+                billing.cost(), billing.remainingCredits(), billing.requestId(), null, true);
+    }
+
+    public void failed(VideoKey key, int attempts, String error) {
+        upsert(key, LedgerState.FAILED, attempts, null, null, null, null, null, null, error, false);
+    }
+
+    public void uncertain(VideoKey key, int attempts, String error) {
+        upsert(key, LedgerState.UNCERTAIN, attempts, null, null, null, null, null, null, error, false);
+    }
+
+    /** Puts back what was there before {@link #sent} when the call certainly did not happen (406, 401). */
+    public void release(VideoKey key, Optional<LedgerEntry> before) {
+        ownTransaction.executeWithoutResult(status -> {
+            if (before.isEmpty()) {
+                jdbc.update("DELETE FROM kb_ledger WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ? AND state = 'SENT'",
+                        key.campaign(), key.videoId(), key.requestHash(), key.simulated());
+            } else {
+                LedgerEntry entry = before.get();
+                jdbc.update("UPDATE kb_ledger SET state = ?, error = ?, updated_at = ? WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?",
+                        entry.state().name(), entry.error(), now(), key.campaign(), key.videoId(), key.requestHash(), key.simulated());
+            }
+        });
+    }
+
+    /** Records that an older version's file was moved aside to make room for a new one. */
+    public void moved(VideoKey key, String newFileName) {
+        ownTransaction.executeWithoutResult(status -> jdbc.update(
+                "UPDATE kb_ledger SET file_name = ?, updated_at = ? WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?",
+                newFileName, now(), key.campaign(), key.videoId(), key.requestHash(), key.simulated()));
+    }
+
+    private void upsert(VideoKey key, LedgerState state, int attempts, String fileName, Long bytes, String sha256,
+                        Object cost, Object remaining, String requestId, String error, boolean clearError) {
+        String limitedError = error == null ? null : error.length() > 2000 ? error.substring(0, 1997) + "..." : error;
+        ownTransaction.executeWithoutResult(status -> {
+            Timestamp now = now();
+            int updated = jdbc.update("UPDATE kb_ledger SET state = ?, attempts = attempts + ?, file_name = COALESCE(?, file_name),"
+                            + " bytes = COALESCE(?, bytes), sha256 = COALESCE(?, sha256), cost = COALESCE(?, cost),"
+                            + " remaining_credits = COALESCE(?, remaining_credits), request_id = COALESCE(?, request_id),"
+                            + " error = " + (clearError ? "NULL" : "COALESCE(?, error)") + ", updated_at = ?"
+                            + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?",
+                    clearError
+                            ? new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, now,
+                                    key.campaign(), key.videoId(), key.requestHash(), key.simulated()}
+                            : new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, limitedError, now,
+                                    key.campaign(), key.videoId(), key.requestHash(), key.simulated()});
+            if (updated == 0) {
+                jdbc.update("INSERT INTO kb_ledger (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        key.campaign(), key.videoId(), key.requestHash(), key.simulated(), state.name(), attempts, fileName, bytes,
+                        sha256, cost, remaining, requestId, limitedError, now, now);
+            }
+        });
+    }
+
+    private Timestamp now() {
+        return Timestamp.from(clock.instant());
+    }
+
+    private static LedgerEntry entry(ResultSet rs, int rowNum) throws SQLException {
+        long bytes = rs.getLong("bytes");
+        Long size = rs.wasNull() ? null : bytes;
+        Timestamp updated = rs.getTimestamp("updated_at");
+        return new LedgerEntry(
+                new VideoKey(rs.getString("campaign"), rs.getString("video_id"), rs.getString("request_hash"), rs.getBoolean("simulated")),
+                LedgerState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getString("file_name"), size,
+                rs.getString("sha256"), rs.getBigDecimal("cost"), rs.getBigDecimal("remaining_credits"),
+                rs.getString("request_id"), rs.getString("error"), updated == null ? Instant.EPOCH : updated.toInstant());
+    }
+}

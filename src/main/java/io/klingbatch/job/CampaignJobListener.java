@@ -1,0 +1,58 @@
+package io.klingbatch.job;
+
+import io.klingbatch.generation.CampaignReporter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Before a run: notes which host and process runs it, so a later command can tell a run that is really going
+ * from one whose process was killed. After every run, completed, stopped or failed: rewrites the manifest.
+ */
+@Component
+class CampaignJobListener implements JobExecutionListener {
+
+    static final String HOST = "kling.host";
+    static final String PID = "kling.pid";
+    private static final Logger log = LoggerFactory.getLogger(CampaignJobListener.class);
+
+    private final JobRepository jobRepository;
+    private final CampaignReporter reporter;
+
+    CampaignJobListener(JobRepository jobRepository, CampaignReporter reporter) {
+        this.jobRepository = jobRepository;
+        this.reporter = reporter;
+    }
+
+    @Override
+    public void beforeJob(JobExecution jobExecution) {
+        jobExecution.getExecutionContext().putString(HOST, hostName());
+        jobExecution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
+        jobRepository.updateExecutionContext(jobExecution);
+    }
+
+    @Override
+    public void afterJob(JobExecution jobExecution) {
+        try {
+            reporter.writeManifest(CampaignParameters.toRun(jobExecution.getJobParameters()));
+        } catch (RuntimeException e) {
+            log.error("could not rewrite the manifest", e);
+            jobExecution.setStatus(BatchStatus.FAILED);
+            jobExecution.addFailureException(e);
+        }
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}

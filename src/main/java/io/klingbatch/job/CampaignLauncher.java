@@ -1,0 +1,112 @@
+package io.klingbatch.job;
+
+import io.klingbatch.campaign.CampaignFileException;
+import io.klingbatch.generation.CampaignReporter;
+import io.klingbatch.generation.CampaignRun;
+import io.klingbatch.generation.CampaignSummary;
+import io.klingbatch.generation.VideoStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a campaign with "the same command" semantics:
+ * <ul>
+ * <li>never run before, or the CSV changed: a new job instance (the ledger still skips rows already paid);</li>
+ * <li>last execution STOPPED or FAILED: that instance is restarted where it stopped;</li>
+ * <li>last execution still marked running, but its process is gone (killed): it is marked failed, then restarted;</li>
+ * <li>COMPLETED: nothing is launched, unless rows are left that cost nothing to try again (FAILED, or UNCERTAIN
+ * with {@code --resend-uncertain}); then a next pass of the same campaign runs for those rows only.</li>
+ * </ul>
+ */
+@Component
+public class CampaignLauncher {
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final Job campaignJob;
+    private final CampaignReporter reporter;
+
+    CampaignLauncher(JobOperator jobOperator, JobRepository jobRepository, Job campaignJob, CampaignReporter reporter) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.campaignJob = campaignJob;
+        this.reporter = reporter;
+    }
+
+    public RunResult run(CampaignRun run) throws Exception {
+        String csvSha256 = sha256(run.campaign().csv());
+        for (long pass = 1; ; pass++) {
+            JobParameters parameters = CampaignParameters.of(run, csvSha256, pass);
+            JobInstance instance = jobRepository.getJobInstance(campaignJob.getName(), parameters);
+            JobExecution last = instance == null ? null : jobRepository.getLastJobExecution(instance);
+            if (last == null) {
+                return launch(run, parameters);
+            }
+            BatchStatus status = last.getStatus();
+            if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
+                CampaignSummary summary = reporter.summarize(run);
+                if (worthAnotherPass(summary, run)) {
+                    continue;
+                }
+                return new RunResult(null, summary);
+            }
+            if (status.isRunning()) {
+                recoverIfOrphaned(last);
+            }
+            return launch(run, parameters);
+        }
+    }
+
+    private RunResult launch(CampaignRun run, JobParameters parameters) throws Exception {
+        JobExecution execution = jobOperator.start(campaignJob, parameters);
+        return new RunResult(execution, reporter.summarize(run));
+    }
+
+    /** Rows left that can be tried again without any risk of paying twice. */
+    private static boolean worthAnotherPass(CampaignSummary summary, CampaignRun run) {
+        return summary.count(VideoStatus.FAILED) + summary.count(VideoStatus.PENDING) > 0
+                || run.resendUncertain() && summary.count(VideoStatus.UNCERTAIN) > 0;
+    }
+
+    /**
+     * An execution marked running whose process no longer exists on this host was killed: mark it failed so it
+     * can be restarted. One that may really be running (here or on another host) is left alone.
+     */
+    private void recoverIfOrphaned(JobExecution last) {
+        String host = last.getExecutionContext().getString(CampaignJobListener.HOST, "");
+        long pid = last.getExecutionContext().getLong(CampaignJobListener.PID, -1L);
+        boolean sameHost = host.equals(CampaignJobListener.hostName());
+        boolean alive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (sameHost && !alive && pid != ProcessHandle.current().pid()) {
+            jobOperator.recover(last);
+            return;
+        }
+        throw new CampaignAlreadyRunningException("this campaign is already running (" + (host.isEmpty() ? "unknown host" : host)
+                + (pid > 0 ? ", process " + pid : "") + ", since " + last.getStartTime() + "); wait for it to finish, or stop that process first");
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new CampaignFileException(file, "cannot be read: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.klingbatch.request;
+
+import io.klingbatch.campaign.Columns;
+import io.klingbatch.campaign.PromptRow;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link PromptRow} into a {@link VideoRequest} or a list of {@link FieldError}s, each naming its field.
+ *
+ * <p>An empty cell takes the job file's default if it sets one, else the API's. Every check runs, so a row
+ * with three problems says all three at once instead of one per run. No network, no API: {@code validate},
+ * the step and the manifest all use this one class, so they can never disagree about a row.
+ */
+public final class RequestValidator {
+
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final List<String> allowedModes;
+    private final Map<String, String> defaults;
+    private final ImageChecker images;
+
+    public RequestValidator(RequestProperties properties, Map<String, String> defaults, Path csvFolder) {
+        this.allowedModes = List.copyOf(properties.allowedModes());
+        this.defaults = Map.copyOf(defaults);
+        this.images = new ImageChecker(csvFolder);
+    }
+
+    /** Checks the job file's defaults on their own, so a bad default is one error, not one per row. */
+    public List<FieldError> checkDefaults() {
+        List<FieldError> errors = new ArrayList<>();
+        PromptRow probe = new PromptRow(0, 0, "defaults", Map.of(Columns.PROMPT, "probe"), 0, null);
+        check(probe, errors);
+        return errors;
+    }
+
+    public CheckedRow check(PromptRow row) {
+        List<FieldError> errors = new ArrayList<>();
+        if (row.shapeError() != null) {
+            errors.add(new FieldError("row", row.shapeError()));
+        }
+        checkId(row, errors);
+        VideoRequest request = check(row, errors);
+        return errors.isEmpty() ? new CheckedRow.Accepted(row, request) : new CheckedRow.Rejected(row, List.copyOf(errors));
+    }
+
+    private static void checkId(PromptRow row, List<FieldError> errors) {
+        if (!SAFE_ID.matcher(row.id()).matches()) {
+            errors.add(new FieldError(Columns.ID, "'" + row.id() + "' is not safe as a file name "
+                    + "(letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters)"));
+        }
+        if (row.duplicateOf() > 0) {
+            errors.add(new FieldError(Columns.ID, "'" + row.id() + "' is already used by row " + row.duplicateOf()));
+        }
+    }
+
+    private VideoRequest check(PromptRow row, List<FieldError> errors) {
+        String prompt = row.cell(Columns.PROMPT).strip();
+        if (prompt.isEmpty()) {
+            errors.add(new FieldError(Columns.PROMPT, "is empty; every row needs a prompt"));
+        } else if (prompt.codePointCount(0, prompt.length()) > ApiDefaults.MAX_PROMPT_CHARACTERS) {
+            errors.add(new FieldError(Columns.PROMPT, "has " + prompt.codePointCount(0, prompt.length())
+                    + " characters; the limit is " + ApiDefaults.MAX_PROMPT_CHARACTERS));
+        }
+        String negative = value(row, Columns.NEGATIVE_PROMPT, ApiDefaults.NEGATIVE_PROMPT);
+        if (negative.codePointCount(0, negative.length()) > ApiDefaults.MAX_PROMPT_CHARACTERS) {
+            errors.add(new FieldError(Columns.NEGATIVE_PROMPT, "has " + negative.codePointCount(0, negative.length())
+                    + " characters; the limit is " + ApiDefaults.MAX_PROMPT_CHARACTERS));
+        }
+        BigDecimal cfgScale = cfgScale(value(row, Columns.CFG_SCALE, null), errors);
+        String duration = oneOf(row, Columns.DURATION, ApiDefaults.DURATION, ApiDefaults.DURATIONS, errors);
+        String mode = oneOf(row, Columns.MODE, ApiDefaults.MODE, allowedModes, errors);
+        String aspectRatio = oneOf(row, Columns.ASPECT_RATIO, ApiDefaults.ASPECT_RATIO, ApiDefaults.ASPECT_RATIOS, errors);
+        ImageInput image = null;
+        String imageCell = value(row, Columns.IMAGE_URL, "");
+        if (!imageCell.isEmpty()) {
+            try {
+                image = images.check(imageCell);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(Columns.IMAGE_URL, e.getMessage()));
+            }
+        }
+        return errors.isEmpty() ? new VideoRequest(prompt, negative, cfgScale, duration, mode, aspectRatio, image) : null;
+    }
+
+    /** The cell, else the job file's default, else the API's default (stripped). */
+    private String value(PromptRow row, String column, String apiDefault) {
+        String cell = row.cell(column).strip();
+        if (!cell.isEmpty()) {
+            return cell;
+        }
+        String fallback = defaults.get(column);
+        return fallback != null && !fallback.isBlank() ? fallback.strip() : apiDefault;
+    }
+
+    private static BigDecimal cfgScale(String text, List<FieldError> errors) {
+        if (text == null) {
+            return ApiDefaults.CFG_SCALE;
+        }
+        try {
+            BigDecimal value = new BigDecimal(text);
+            if (value.signum() >= 0 && value.compareTo(BigDecimal.ONE) <= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the same sentence as an out-of-range number
+        }
+        errors.add(new FieldError(Columns.CFG_SCALE, "must be a number from 0 to 1 (got '" + text + "')"));
+        return null;
+    }
+
+    private String oneOf(PromptRow row, String column, String apiDefault, List<String> allowed, List<FieldError> errors) {
+        String value = value(row, column, apiDefault);
+        if (!allowed.contains(value)) {
+            errors.add(new FieldError(column, "must be one of " + String.join(", ", allowed) + " (got '" + value + "')"));
+        }
+        return value;
+    }
+}

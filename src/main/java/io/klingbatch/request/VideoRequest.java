@@ -1,0 +1,32 @@
+package io.klingbatch.request;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A checked request for one video, defaults applied: exactly what will be sent, nothing about HTTP.
+ *
+ * @param image null when the row has no image
+ */
+public record VideoRequest(String prompt, String negativePrompt, BigDecimal cfgScale, String duration, String mode,
+                           String aspectRatio, ImageInput image) {
+
+    /**
+     * A hash of everything that shapes the video. The ledger keys paid calls by it, so a row whose fields
+     * changed is a new version (paid again), and an unchanged row is never paid twice. A local image counts
+     * by its content, not its path.
+     */
+    public String fingerprint() {
+        String canonical = String.join("\u0000", prompt, negativePrompt, cfgScale.stripTrailingZeros().toPlainString(),
+                duration, mode, aspectRatio, image == null ? "" : image.fingerprint());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

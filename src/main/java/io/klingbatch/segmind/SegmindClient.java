@@ -1,0 +1,258 @@
+package io.klingbatch.segmind;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Calls Segmind's Kling 2.5 Turbo, and is the only place that retries a call.
+ *
+ * <p>Retrying here rather than in the step matters for money: a retryable write error makes Spring Batch
+ * re-send the whole chunk, and a skippable one re-writes it item by item; both would pay again for calls that
+ * already succeeded. Here each video is retried alone, and only when {@link RetryRule} says no charge can
+ * have happened. HttpClient's own retries are off for the same reason (it retries 429/503 by default).
+ *
+ * <p>Whether a failed call may have been billed is decided by whether the request body was fully written:
+ * a connection that failed before that cannot have started a generation.
+ */
+public final class SegmindClient implements Closeable {
+
+    static final String GENERATE_PATH = "/v1/kling-2.5-turbo";
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final ClientSettings settings;
+    private final String apiKey;
+    private final RateGate gate;
+    private final Sleeper sleeper;
+    private final Backoff backoff;
+    private final CloseableHttpClient http;
+
+    public SegmindClient(ClientSettings settings, String apiKey, RateGate gate, Sleeper sleeper) {
+        this(settings, apiKey, gate, sleeper, new Backoff(settings.baseDelay(), settings.maxDelay()));
+    }
+
+    SegmindClient(ClientSettings settings, String apiKey, RateGate gate, Sleeper sleeper, Backoff backoff) {
+        this.settings = settings;
+        this.apiKey = apiKey;
+        this.gate = gate;
+        this.sleeper = sleeper;
+        this.backoff = backoff;
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(settings.maxConnections())
+                        .setMaxConnPerRoute(settings.maxConnections())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                                .setSocketTimeout(Timeout.of(settings.responseTimeout()))
+                                .setValidateAfterInactivity(Timeout.ofSeconds(2))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(settings.responseTimeout()))
+                        .setConnectionRequestTimeout(Timeout.ofMinutes(10))
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableAutomaticRetries()
+                .setUserAgent("kling-batch")
+                .evictIdleConnections(Timeout.of(1, TimeUnit.MINUTES))
+                .build();
+    }
+
+    /**
+     * Generates one video and streams it into {@code sink}.
+     *
+     * @throws RowFailedException       the video failed and was not billed; the run goes on
+     * @throws UncertainException       it may have been billed without a result; do not resend on your own
+     * @throws CreditsExhaustedException stop the run, restartable after a top-up
+     * @throws ApiRefusedException      stop the run: nothing more can succeed
+     */
+    public <T> Generated<T> generate(KlingRequest request, VideoSink<T> sink) {
+        byte[] body = request.toJson();
+        int attempts = 0;
+        int rateLimitWaits = 0;
+        while (true) {
+            try {
+                gate.acquire();
+                attempts++;
+                return send(body, sink, attempts);
+            } catch (RateLimitedException limited) {
+                attempts--; // a 429 is not billed and not the request's fault: it is not an attempt
+                if (++rateLimitWaits > settings.maxRateLimitWaits()) {
+                    throw (RowFailedException) new RowFailedException("still rate limited after " + settings.maxRateLimitWaits()
+                            + " waits", 429, limited).attempts(attempts);
+                }
+                gate.pauseUntil(resumeAfter(limited, rateLimitWaits));
+            } catch (SegmindException error) {
+                error.attempts(attempts);
+                if (!RetryRule.shouldRetry(error)) {
+                    throw error;
+                }
+                if (attempts >= settings.maxAttempts()) {
+                    throw (RowFailedException) new RowFailedException("gave up after " + attempts + " attempts: "
+                            + error.getMessage(), error.status(), error).attempts(attempts);
+                }
+                pause(backoff.delay(attempts), attempts);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw (RowFailedException) new RowFailedException("interrupted while waiting to send", 0, interrupted).attempts(attempts);
+            }
+        }
+    }
+
+    private Instant resumeAfter(RateLimitedException limited, int waits) {
+        Instant now = gate.clock().instant();
+        Instant cap = now.plus(settings.maxRateLimitWait());
+        Instant reset = limited.resetAt();
+        if (reset == null) {
+            return now.plus(backoff.delay(waits));
+        }
+        return reset.isAfter(cap) ? cap : reset;
+    }
+
+    private void pause(Duration delay, int attempts) {
+        try {
+            sleeper.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw (RowFailedException) new RowFailedException("interrupted while waiting to retry", 0, e).attempts(attempts);
+        }
+    }
+
+    private <T> Generated<T> send(byte[] body, VideoSink<T> sink, int attempt) {
+        URI url = settings.baseUrl().resolve(GENERATE_PATH);
+        HttpPost post = new HttpPost(url);
+        post.setHeader("x-api-key", apiKey);
+        post.setHeader("Accept", "video/mp4, application/json");
+        SentTracker entity = new SentTracker(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        post.setEntity(entity);
+        try {
+            return http.execute(post, response -> handle(response, sink, url, attempt));
+        } catch (UnknownHostException e) {
+            throw new ApiRefusedException("cannot find the API's host " + url.getHost() + ": check segmind.base-url", 0, e);
+        } catch (IOException e) {
+            if (!entity.fullySent()) {
+                throw new RetryableException("could not reach " + url.getHost() + " (" + describe(e) + ")", 0, e);
+            }
+            if (e instanceof SocketTimeoutException) {
+                throw new UncertainException("no answer within " + settings.responseTimeout().toSeconds()
+                        + "s after the request was sent; the API may have charged for it", 0, e);
+            }
+            throw new UncertainException("the connection broke after the request was sent (" + describe(e)
+                    + "); the API may have charged for it", 0, e);
+        }
+    }
+
+    private <T> Generated<T> handle(ClassicHttpResponse response, VideoSink<T> sink, URI url, int attempt) throws IOException {
+        int status = response.getCode();
+        HttpEntity entity = response.getEntity();
+        if (status != 200) {
+            throw ErrorMapper.fromResponse(status, readText(entity), header(response, "x-rate-limit-reset-at-utc"), url.toString());
+        }
+        Billing billing = new Billing(number(response, "x-cost"), number(response, "x-remaining-credits"), header(response, "x-request-id"));
+        String contentType = entity == null || entity.getContentType() == null ? "" : entity.getContentType();
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (entity == null || type.startsWith("application/json") || type.startsWith("text/")) {
+            throw new UncertainException("HTTP 200 without a video" + (entity == null ? "" : " (" + contentType + "): "
+                    + ErrorMapper.apiError(readText(entity))) + "; the API may have charged for it", 200);
+        }
+        try (InputStream in = entity.getContent()) {
+            return new Generated<>(sink.save(in, contentType), billing, attempt);
+        } catch (UncheckedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncertainException("paid (HTTP 200) but the download broke (" + describe(e)
+                    + "); the video may be lost", 200, e);
+        }
+    }
+
+    private static String readText(HttpEntity entity) {
+        if (entity == null) {
+            return "";
+        }
+        try (InputStream in = entity.getContent()) {
+            return new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String header(ClassicHttpResponse response, String name) {
+        Header header = response.getFirstHeader(name);
+        return header == null ? null : header.getValue();
+    }
+
+    private static BigDecimal number(ClassicHttpResponse response, String name) {
+        String value = header(response, name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(value.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } catch (IOException ignored) {
+            // closing a pool: nothing is lost
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SegmindClient[" + settings.baseUrl() + "]";
+    }
+
+    /** Remembers whether the request body was written out in full: the line between "retry" and "uncertain". */
+    private static final class SentTracker extends HttpEntityWrapper {
+
+        private volatile boolean fullySent;
+
+        SentTracker(HttpEntity entity) {
+            super(entity);
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            super.writeTo(out);
+            out.flush();
+            fullySent = true;
+        }
+
+        boolean fullySent() {
+            return fullySent;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.klingbatch.segmind;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A stand-in for Segmind on the loopback, so a new user sees the whole flow with no key and no network, and
+ * the benchmark has something to measure against. It is a real HTTP server: the same client code runs
+ * against it as against Segmind. It answers like the fact sheet says: 401 for a wrong key, 406 when its
+ * simulated credits run out, 200 with a small valid MP4 and the billing headers after a delay.
+ */
+public final class SegmindSimulator implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
+    private final String apiKey = "sim-" + UUID.randomUUID();
+    private final byte[] video;
+    private final Duration meanLatency;
+    private final double sigma;
+    private final AtomicInteger generations = new AtomicInteger();
+    private BigDecimal credits;
+
+    /**
+     * @param credits     simulated balance; each 5 s video costs 0.44, each 10 s one 0.88
+     * @param meanLatency mean time per generation
+     * @param sigma       0 for a fixed latency, else the sigma of a lognormal latency with that mean
+     */
+    public SegmindSimulator(BigDecimal credits, Duration meanLatency, double sigma) {
+        this.credits = credits;
+        this.meanLatency = meanLatency;
+        this.sigma = sigma;
+        this.video = sampleVideo();
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the simulated API on the loopback", e);
+        }
+        server.setExecutor(executor);
+        server.createContext(SegmindClient.GENERATE_PATH, this::generate);
+        server.createContext("/v1/get-user-credits", this::credits);
+        server.start();
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+    }
+
+    /** The key this simulator accepts; it is made up per start and worth nothing. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public int generations() {
+        return generations.get();
+    }
+
+    public synchronized BigDecimal remainingCredits() {
+        return credits;
+    }
+
+    public synchronized void topUp(BigDecimal amount) {
+        credits = credits.add(amount);
+    }
+
+    private void generate(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                respond(exchange, 405, "{\"error\":\"Method Not Allowed\"}");
+                return;
+            }
+            if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+                respond(exchange, 401, "{\"error\":\"Invalid API key\"}");
+                return;
+            }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                respond(exchange, 406, "{\"error\":\"Content-Type must be application/json\"}");
+                return;
+            }
+            JsonNode body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = JSON.readTree(in);
+            } catch (RuntimeException e) {
+                respond(exchange, 400, "{\"error\":\"Body is not JSON\"}");
+                return;
+            }
+            if (body.path("prompt").asString("").isBlank()) {
+                respond(exchange, 400, "{\"error\":\"prompt is required\"}");
+                return;
+            }
+            BigDecimal cost = "5".equals(body.path("duration").asString("10")) ? new BigDecimal("0.44") : new BigDecimal("0.88");
+            if (!reserve(cost)) {
+                respond(exchange, 406, "{\"error\":\"Insufficient credits. Please top up your account.\"}");
+                return;
+            }
+            sleep(latency());
+            String requestId = UUID.randomUUID().toString();
+            generations.incrementAndGet();
+            exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+            exchange.getResponseHeaders().set("x-cost", cost.toPlainString());
+            exchange.getResponseHeaders().set("x-remaining-credits", remainingCredits().toPlainString());
+            exchange.getResponseHeaders().set("x-request-id", requestId);
+            exchange.sendResponseHeaders(200, video.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(video);
+            }
+        }
+    }
+
+    private void credits(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+                respond(exchange, 401, "{\"error\":\"Invalid API key\"}");
+                return;
+            }
+            respond(exchange, 200, "{\"credits\":" + remainingCredits().toPlainString() + ",\"free-credits\":0}");
+        }
+    }
+
+    private synchronized boolean reserve(BigDecimal cost) {
+        if (credits.compareTo(cost) < 0) {
+            return false;
+        }
+        credits = credits.subtract(cost);
+        return true;
+    }
+
+    private Duration latency() {
+        if (sigma <= 0) {
+            return meanLatency;
+        }
+        // lognormal with the given mean: mu = ln(mean) - sigma^2 / 2
+        double mu = Math.log(Math.max(1, meanLatency.toMillis())) - sigma * sigma / 2;
+        return Duration.ofMillis((long) Math.exp(mu + sigma * ThreadLocalRandom.current().nextGaussian()));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static byte[] sampleVideo() {
+        try (InputStream in = SegmindSimulator.class.getResourceAsStream("/simulator/sample.mp4")) {
+            if (in == null) {
+                throw new IllegalStateException("simulator/sample.mp4 is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        return runnable -> {
+            Thread thread = new Thread(runnable, "segmind-simulator");
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,148 @@
+package io.klingbatch.cli;
+
+import static io.klingbatch.WireMockApi.SERVER;
+import static io.klingbatch.WireMockApi.error;
+import static io.klingbatch.WireMockApi.generate;
+import static io.klingbatch.WireMockApi.video;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.klingbatch.CampaignTestSupport;
+import io.klingbatch.KlingTestConfiguration;
+import io.klingbatch.WireMockApi;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The command line as scripts see it: exit codes and the one sentence each outcome prints. */
+class KlingBatchCliTest extends CampaignTestSupport {
+
+    @Autowired
+    ConfigurableApplicationContext context;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @AfterEach
+    void restoreKey() {
+        KlingTestConfiguration.KEY.set(KlingTestConfiguration.TEST_KEY);
+    }
+
+    private int cli(String... args) {
+        return KlingBatchCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true), folder, () -> context, false);
+    }
+
+    @Test
+    void helpOnTheToolAndEachCommand() {
+        assertThat(cli("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: kling-batch", "run", "validate", "Exit codes");
+        assertThat(cli("run", "--help")).isZero();
+        assertThat(out.toString()).contains("--resend-uncertain", "--simulate", "--output");
+        assertThat(cli("validate", "--help")).isZero();
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        assertThat(cli()).isEqualTo(2);
+        assertThat(cli("run", "--spring.datasource.url=x", "a.csv")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option");
+    }
+
+    @Test
+    void validateExitsByWhatItFound() throws Exception {
+        csv("id,prompt,cfg_scale\na,fine,0.5\n");
+        assertThat(cli("validate", "campaign.csv")).isZero();
+        assertThat(out.toString()).contains("All 1 rows of campaign.csv are valid.");
+
+        csv("id,prompt,cfg_scale\na,fine,0.5\nb,too strong,1.5\n");
+        assertThat(cli("validate", "campaign.csv")).isEqualTo(1);
+        assertThat(out.toString()).contains("row 2 (id b, line 3): cfg_scale: must be a number from 0 to 1 (got '1.5')");
+
+        assertThat(cli("validate", "missing.csv")).isEqualTo(2);
+        assertThat(err.toString()).contains("missing.csv: no such file");
+
+        csv("id,prompt\na,\"never closed\n");
+        assertThat(cli("validate", "campaign.csv")).isEqualTo(2);
+        assertThat(err.toString()).contains("campaign.csv, line").contains("quoted field is never closed");
+        assertThat(WireMockApi.allCalls()).isZero();
+    }
+
+    @Test
+    void runExitsZeroWhenEveryRowIsGeneratedAndOneWhenSomeAreNot() throws Exception {
+        SERVER.stubFor(generate("dune").willReturn(video("req-dune")));
+        csv("prompt\ngolden dune\n");
+        assertThat(cli("run", "campaign.csv")).isZero();
+        assertThat(out.toString()).contains("Done: every row has its video.", "Manifest: out/campaign/manifest.csv");
+
+        assertThat(cli("run", "campaign.csv")).isZero();
+        assertThat(out.toString()).contains("Nothing to send");
+        assertThat(WireMockApi.allCalls()).isEqualTo(1);
+
+        write("mixed.csv", "prompt,duration\nred dune,5\nblue dune,7\n");
+        assertThat(cli("run", "mixed.csv")).isEqualTo(1);
+        assertThat(out.toString()).contains("REJECTED row 2 (id row-2, line 3): duration: must be one of 5, 10 (got '7')", "1 rejected");
+    }
+
+    @Test
+    void runExitsThreeWhenCreditsRunOutAndZeroAfterTheTopUp() throws Exception {
+        SERVER.stubFor(generate("first hill").willReturn(video("req-1")));
+        SERVER.stubFor(generate("second hill").willReturn(error(406, "Insufficient credits")));
+        csv("prompt\nfirst hill\nsecond hill\n");
+
+        assertThat(cli("run", "campaign.csv")).isEqualTo(3);
+        assertThat(out.toString()).contains("Stopped: out of credits", "1 rows done, 1 left",
+                "run the same command again: kling-batch run campaign.csv");
+
+        SERVER.stubFor(generate("second hill").willReturn(video("req-2")));
+        assertThat(cli("run", "campaign.csv")).isZero();
+        assertThat(WireMockApi.paidCalls("first hill")).isEqualTo(1);
+        assertThat(WireMockApi.paidCalls("second hill")).isEqualTo(1);
+    }
+
+    @Test
+    void runExitsFourWhenTheApiRefusesTheKey() throws Exception {
+        SERVER.stubFor(generate("hill").willReturn(error(401, "Invalid API key")));
+        csv("prompt\nfirst hill\nsecond hill\n");
+
+        assertThat(cli("run", "campaign.csv")).isEqualTo(4);
+        assertThat(err.toString()).contains("the API key was refused (HTTP 401): check SEGMIND_API_KEY", "No further calls were made");
+        assertThat(WireMockApi.allCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void runWithoutAKeyExitsTwoBeforeReadingAnything() throws Exception {
+        KlingTestConfiguration.KEY.set(null);
+        csv("prompt\nquiet hill\n");
+
+        assertThat(cli("run", "campaign.csv")).isEqualTo(2);
+        assertThat(err.toString()).contains("SEGMIND_API_KEY", "--simulate");
+        assertThat(WireMockApi.allCalls()).isZero();
+    }
+
+    @Test
+    void simulateNeedsNoKeyAndWritesRealFiles() throws Exception {
+        KlingTestConfiguration.KEY.set(null);
+        csv("id,prompt,duration\ns,simulated shore,5\n");
+
+        assertThat(cli("run", "campaign.csv", "--simulate", "--output", "sim-out")).isZero();
+        assertThat(out.toString()).contains("simulated API", "Done: every row has its video.");
+        byte[] video = Files.readAllBytes(folder.resolve("sim-out/s.mp4"));
+        assertThat(new String(video, 4, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ftyp");
+        assertThat(WireMockApi.allCalls()).isZero();
+    }
+
+    @Test
+    void aBadJobFileIsAConfigurationError() throws Exception {
+        csv("prompt\nhill\n");
+        write("job.yml", "input: campaign.csv\ndefaults:\n  cfg_scale: 3\n");
+        assertThat(cli("run", "job.yml")).isEqualTo(2);
+        assertThat(err.toString()).contains("job.yml", "cfg_scale");
+
+        write("job.yml", "input: campaign.csv\nconcurency: 4\n");
+        assertThat(cli("validate", "job.yml")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown setting 'concurency'");
+    }
+}

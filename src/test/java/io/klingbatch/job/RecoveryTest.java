@@ -1,0 +1,113 @@
+package io.klingbatch.job;
+
+import static io.klingbatch.WireMockApi.SERVER;
+import static io.klingbatch.WireMockApi.calls;
+import static io.klingbatch.WireMockApi.error;
+import static io.klingbatch.WireMockApi.generate;
+import static io.klingbatch.WireMockApi.paidCalls;
+import static io.klingbatch.WireMockApi.video;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.klingbatch.CampaignTestSupport;
+import io.klingbatch.campaign.Campaign;
+import io.klingbatch.generation.Ledger;
+import io.klingbatch.generation.VideoKey;
+import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.request.CampaignChecks;
+import io.klingbatch.request.CheckedRow;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** What the next command finds after a process was killed: a call in flight, an execution still marked running. */
+class RecoveryTest extends CampaignTestSupport {
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    CampaignChecks checks;
+
+    @Autowired
+    JobRepository jobRepository;
+
+    @Test
+    void aCallInFlightWhenTheProcessDiedIsUncertainAndNotResent() throws Exception {
+        SERVER.stubFor(generate("desert").willReturn(video("req-desert")));
+        Path csv = csv("id,prompt\nk,killed desert\nn,next desert\n");
+        Campaign campaign = campaign(csv);
+        ledger.sent(new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false));
+
+        var result = run(csv);
+
+        assertThat(calls("killed desert")).isEmpty();
+        assertThat(calls("next desert")).hasSize(1);
+        assertThat(result.summary().count(VideoStatus.UNCERTAIN)).isEqualTo(1);
+        assertThat(manifest(csv).get(1)).startsWith("k,1,UNCERTAIN").contains("in flight");
+    }
+
+    @Test
+    void anExecutionLeftRunningByAKilledProcessIsRecoveredAndResumed() throws Exception {
+        SERVER.stubFor(generate("valley").willReturn(video("req-v")));
+        SERVER.stubFor(generate("third valley").willReturn(error(406, "Insufficient credits")));
+        Path csv = csv("prompt\nfirst valley\nsecond valley\nthird valley\n");
+        JobExecution stopped = run(csv).execution();
+        markRunningBy(stopped, deadPid());
+
+        SERVER.stubFor(generate("third valley").willReturn(video("req-3")));
+        var resumed = run(csv);
+
+        assertThat(resumed.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.execution().getJobInstance().getInstanceId()).isEqualTo(stopped.getJobInstance().getInstanceId());
+        assertThat(List.of(paidCalls("first valley"), paidCalls("second valley"), paidCalls("third valley"))).containsOnly(1L);
+    }
+
+    @Test
+    void anExecutionThatMayReallyBeRunningIsLeftAlone() throws Exception {
+        SERVER.stubFor(generate("ridge").willReturn(error(406, "Insufficient credits")));
+        Path csv = csv("prompt\nlone ridge\n");
+        JobExecution stopped = run(csv).execution();
+        markRunningBy(stopped, ProcessHandle.current().pid());
+        SERVER.resetRequests();
+
+        assertThatThrownBy(() -> run(csv)).isInstanceOf(CampaignAlreadyRunningException.class).hasMessageContaining("already running");
+        assertThat(calls("ridge")).isEmpty();
+    }
+
+    private void markRunningBy(JobExecution execution, long pid) {
+        JobExecution last = jobRepository.getLastJobExecution(execution.getJobInstance());
+        for (StepExecution step : last.getStepExecutions()) {
+            step.setStatus(BatchStatus.STARTED);
+            step.setEndTime(null);
+            jobRepository.update(step);
+        }
+        last.setStatus(BatchStatus.STARTED);
+        last.setEndTime(null);
+        last.getExecutionContext().putLong(CampaignJobListener.PID, pid);
+        jobRepository.update(last);
+        jobRepository.updateExecutionContext(last);
+    }
+
+    private static long deadPid() throws Exception {
+        Process process = new ProcessBuilder("true").start();
+        process.waitFor();
+        return process.pid();
+    }
+
+    private String fingerprintOf(Campaign campaign, String id) {
+        List<String> found = new ArrayList<>();
+        checks.scan(campaign, row -> {
+            if (row instanceof CheckedRow.Accepted accepted && accepted.row().id().equals(id)) {
+                found.add(accepted.request().fingerprint());
+            }
+        });
+        return found.get(0);
+    }
+}

@@ -1,0 +1,154 @@
+package io.klingbatch.segmind;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RateGateTest {
+
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final MutableClock clock = new MutableClock(START);
+    private final List<Duration> sleeps = new ArrayList<>();
+    private final Sleeper sleeper = duration -> {
+        sleeps.add(duration);
+        clock.advance(duration);
+    };
+
+    @Test
+    void withoutLimitNeverSleeps() throws InterruptedException {
+        RateGate gate = new RateGate(clock, sleeper, 0);
+
+        for (int i = 0; i < 100; i++) {
+            gate.acquire();
+        }
+
+        assertThat(sleeps).isEmpty();
+        assertThat(clock.instant()).isEqualTo(START);
+    }
+
+    @Test
+    void pauseHoldsAcquireExactlyUntilThen() throws InterruptedException {
+        RateGate gate = new RateGate(clock, sleeper, 0);
+        gate.pauseUntil(START.plusSeconds(42));
+
+        gate.acquire();
+
+        assertThat(clock.instant()).isEqualTo(START.plusSeconds(42));
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(42));
+    }
+
+    @Test
+    void pauseInThePastDoesNotWait() throws InterruptedException {
+        RateGate gate = new RateGate(clock, sleeper, 0);
+        gate.pauseUntil(START.minusSeconds(5));
+
+        gate.acquire();
+
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void laterPauseWins() throws InterruptedException {
+        RateGate gate = new RateGate(clock, sleeper, 0);
+        gate.pauseUntil(START.plusSeconds(10));
+        gate.pauseUntil(START.plusSeconds(30));
+
+        gate.acquire();
+
+        assertThat(clock.instant()).isEqualTo(START.plusSeconds(30));
+    }
+
+    @Test
+    void earlierPauseDoesNotShortenTheWait() throws InterruptedException {
+        RateGate gate = new RateGate(clock, sleeper, 0);
+        gate.pauseUntil(START.plusSeconds(30));
+        gate.pauseUntil(START.plusSeconds(10));
+
+        gate.acquire();
+
+        assertThat(clock.instant()).isEqualTo(START.plusSeconds(30));
+    }
+
+    @Test
+    void fourthRequestOfThreePerMinuteWaitsUntilTheFirstStartPlusAMinute() throws InterruptedException {
+        RateGate gate = new RateGate(clock, sleeper, 3);
+
+        gate.acquire();
+        clock.advance(Duration.ofSeconds(10));
+        gate.acquire();
+        clock.advance(Duration.ofSeconds(10));
+        gate.acquire();
+        assertThat(sleeps).isEmpty();
+
+        gate.acquire();
+
+        assertThat(clock.instant()).isEqualTo(START.plusSeconds(60));
+    }
+
+    @Test
+    void neverMoreThanThreeStartsInAnySixtySecondWindow() throws InterruptedException {
+        RateGate gate = new RateGate(clock, sleeper, 3);
+        List<Instant> starts = new ArrayList<>();
+
+        for (int i = 0; i < 20; i++) {
+            gate.acquire();
+            starts.add(clock.instant());
+            clock.advance(Duration.ofSeconds(7));
+        }
+
+        for (int i = 3; i < starts.size(); i++) {
+            assertThat(Duration.between(starts.get(i - 3), starts.get(i)))
+                    .as("start %d and start %d", i - 3, i)
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+        }
+        // and it is not slower than it must be: every fourth start is exactly a minute after the one three before
+        assertThat(Duration.between(starts.get(0), starts.get(3))).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void pauseAlsoHoldsARateLimitedGate() throws InterruptedException {
+        RateGate gate = new RateGate(clock, sleeper, 3);
+        gate.pauseUntil(START.plusSeconds(5));
+
+        gate.acquire();
+
+        assertThat(clock.instant()).isEqualTo(START.plusSeconds(5));
+    }
+
+    /** A clock that only moves when told to. */
+    static final class MutableClock extends Clock {
+
+        private Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -10,7 +10,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +54,7 @@ public final class CampaignCsv implements Closeable {
     private CampaignCsv(Path file, CSVReader csv) {
         this.file = file;
         this.csv = csv;
-        String[] header = readRecord();
+        String[] header = readRecord(1);
         if (header == null || isBlank(header)) {
             throw new CampaignFileException(file, "the file is empty: it needs a header row with at least a 'prompt' column");
         }
@@ -110,7 +115,7 @@ public final class CampaignCsv implements Closeable {
         int line;
         do {
             line = (int) csv.getLinesRead() + 1;
-            record = readRecord();
+            record = readRecord(line);
             if (record == null) {
                 return null;
             }
@@ -132,13 +137,47 @@ public final class CampaignCsv implements Closeable {
         return new PromptRow(rows, line, id, Map.copyOf(cells), first == null ? 0 : first, shapeError);
     }
 
-    private String[] readRecord() {
+    /** @param line where the record starts: an unclosed quote is reported there, not where the file ended */
+    private String[] readRecord(int line) {
         try {
             return csv.readNext();
         } catch (CharacterCodingException e) {
-            throw new CampaignFileException(file, (int) csv.getLinesRead() + 1, "is not UTF-8 text");
+            throw new CampaignFileException(file, lineOfBadByte(file), "is not UTF-8 text");
         } catch (IOException | CsvValidationException e) {
-            throw new CampaignFileException(file, (int) csv.getLinesRead(), describe(e));
+            throw new CampaignFileException(file, line, describe(e));
+        }
+    }
+
+    /**
+     * The line of the first byte that is not UTF-8. The reader decodes ahead in blocks, so its own position is
+     * not that line; this second pass runs only on the error path.
+     */
+    static int lineOfBadByte(Path file) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.allocate(8192);
+        CharBuffer out = CharBuffer.allocate(8192);
+        int line = 1;
+        try (ReadableByteChannel channel = Files.newByteChannel(file)) {
+            while (true) {
+                boolean end = channel.read(in) < 0;
+                in.flip();
+                CoderResult result = decoder.decode(in, out, end);
+                out.flip();
+                while (out.hasRemaining()) {
+                    if (out.get() == '\n') {
+                        line++;
+                    }
+                }
+                out.clear();
+                if (result.isError() || end) {
+                    return line;
+                }
+                in.compact();
+            }
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -12,11 +12,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.convert.DurationStyle;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Turns what the user named on the command line ({@code campaign.csv} or {@code jobs/NAME.yml}) into a
@@ -64,7 +69,8 @@ public final class CampaignLoader {
         Path folder = jobFile.getParent();
         Path csv = folder.resolve(inputText.strip()).normalize();
         Object output = yaml.get("output");
-        Path outputPath = output == null ? defaultOutput(name) : folder.resolve(String.valueOf(output).strip()).normalize();
+        Path outputPath = output == null || String.valueOf(output).isBlank()
+                ? defaultOutput(name) : folder.resolve(String.valueOf(output).strip()).normalize();
         return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")));
     }
 
@@ -92,16 +98,25 @@ public final class CampaignLoader {
         }
         Map<String, Object> map = asMap(jobFile, "client", node);
         checkKeys(jobFile, "client.", map, CLIENT_KEYS);
-        Integer attempts = null;
-        Object rawAttempts = map.get("max-attempts");
-        if (rawAttempts != null) {
-            if (!(rawAttempts instanceof Integer value) || value < 1) {
-                throw new CampaignFileException(jobFile, "'client.max-attempts' must be a whole number of at least 1 (got '" + rawAttempts + "')");
-            }
-            attempts = value;
-        }
+        Integer attempts = wholeNumber(jobFile, map, "client.", "max-attempts");
         return new ClientOptions(attempts, duration(jobFile, map, "base-delay"),
                 duration(jobFile, map, "connect-timeout"), duration(jobFile, map, "response-timeout"));
+    }
+
+    static Integer wholeNumber(Path jobFile, Map<String, Object> map, String prefix, String key) {
+        Object raw = map.get(key);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            int value = Integer.parseInt(String.valueOf(raw).strip());
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CampaignFileException(jobFile, "'" + prefix + key + "' must be a whole number of at least 1 (got '" + raw + "')");
     }
 
     private static Duration duration(Path jobFile, Map<String, Object> map, String key) {
@@ -138,9 +153,26 @@ public final class CampaignLoader {
         return result;
     }
 
+    /**
+     * YAML whose scalars all stay text, as written. SnakeYAML follows YAML 1.1, where an unquoted {@code 16:9} is
+     * the base-60 number 969 and {@code no} is false: exactly the values a campaign's defaults contain.
+     */
+    private static Yaml plainYaml() {
+        LoaderOptions options = new LoaderOptions();
+        DumperOptions dumper = new DumperOptions();
+        Resolver textOnly = new Resolver() {
+            @Override
+            protected void addImplicitResolvers() {
+                addImplicitResolver(Tag.NULL, Pattern.compile("^(?:~|null|Null|NULL| )$"), "~nN\0");
+                addImplicitResolver(Tag.NULL, Pattern.compile("^$"), null);
+            }
+        };
+        return new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, textOnly);
+    }
+
     private static Map<String, Object> readYaml(Path jobFile) {
         try (Reader reader = Files.newBufferedReader(jobFile, StandardCharsets.UTF_8)) {
-            Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+            Object root = plainYaml().load(reader);
             if (root == null) {
                 throw new CampaignFileException(jobFile, "is empty: it needs at least 'input: <campaign.csv>'");
             }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -298,9 +297,6 @@ class CampaignCsvTest {
         }
     }
 
-    @Disabled("BUG: an unclosed quote is reported at the last line of the file (where EOF was hit, here 5), "
-            + "not at line 3 where the unclosed field starts; CampaignCsv.readRecord uses csv.getLinesRead() "
-            + "instead of CsvMalformedLineException.getLineNumber()")
     @Test
     void unclosedQuoteNamesTheLineWhereTheFieldStarts() throws IOException {
         Path file = write("""
@@ -331,9 +327,6 @@ class CampaignCsvTest {
                 .hasMessageContaining("is not UTF-8 text");
     }
 
-    @Disabled("BUG: invalid UTF-8 is reported at the wrong line: the decoder fails when the reader fills its "
-            + "buffer, so a bad byte on line 4 of a small file is reported as 'line 1' (and in a large file "
-            + "at whichever line the buffer refill happened)")
     @Test
     void invalidUtf8NamesTheLineOfTheBadByte() throws IOException {
         byte[] content = "id,prompt\na,one\nb,two\nc,caf?\n".getBytes(StandardCharsets.US_ASCII);

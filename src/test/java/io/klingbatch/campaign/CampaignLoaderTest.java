@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,9 +101,6 @@ class CampaignLoaderTest {
                 .containsEntry(Columns.ASPECT_RATIO, "9:16");
     }
 
-    @Disabled("BUG: YAML 1.1 (SnakeYAML) reads an unquoted 16:9 as the base-60 integer 969 (9:16 -> 556, "
-            + "1:1 -> 61), so 'aspect_ratio: 16:9' becomes the default \"969\" and every row is then rejected; "
-            + "likewise 'negative_prompt: no' becomes \"false\". Scalars under defaults should be read as text")
     @Test
     void unquotedAspectRatioDefaultIsKeptAsWritten() throws IOException {
         job("""

@@ -64,8 +64,13 @@ public abstract class CampaignTestSupport {
         return run(file, false);
     }
 
+    /** One worker, so the order of calls is the order of rows; the concurrency tests say how many they want. */
     protected RunResult run(Path file, boolean resendUncertain) throws Exception {
-        return launcher.run(new CampaignRun(campaign(file), false, resendUncertain));
+        return launcher.run(new CampaignRun(campaign(file), false, resendUncertain, 1, 0));
+    }
+
+    protected RunResult run(Path file, int concurrency) throws Exception {
+        return launcher.run(new CampaignRun(campaign(file), false, false, concurrency, 0));
     }
 
     protected Path output(Path file) {

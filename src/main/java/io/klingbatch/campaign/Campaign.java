@@ -12,8 +12,10 @@ import java.util.Map;
  * @param output   the output folder, absolute
  * @param defaults per-column defaults from the job file (column name to cell text); empty for a bare CSV
  * @param client   client settings from the job file
+ * @param pace     concurrency and request rate from the job file
  */
-public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client) {
+public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
+                       Pace pace) {
 
     /** The folder local images are resolved against, and confined to. */
     public Path csvFolder() {
@@ -21,6 +23,6 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
     }
 
     public Campaign withOutput(Path newOutput) {
-        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client);
+        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, pace);
     }
 }

@@ -100,6 +100,16 @@ public final class CampaignCsv implements Closeable {
         }
     }
 
+    /** How many data rows the file has (blank lines are not rows); the file must be usable. */
+    public static int countRows(Path file) {
+        try (CampaignCsv csv = open(file)) {
+            while (csv.next() != null) {
+                // counting
+            }
+            return csv.rows;
+        }
+    }
+
     /** Columns in the header that kling-batch does not know (to warn about once). */
     public List<String> unknownColumns() {
         return List.copyOf(unknownColumns);

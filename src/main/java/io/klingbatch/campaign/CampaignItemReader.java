@@ -4,23 +4,30 @@ import java.nio.file.Path;
 import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
 
 /**
- * The step's reader: {@link CampaignCsv} as a restartable item stream. Its position (rows read) is saved with
- * every chunk; on restart the rows before it are read again but not returned, which also rebuilds the set of
- * ids seen so duplicates are still caught.
+ * A worker's reader: the rows {@code first..last} of the campaign CSV, as a restartable item stream. Its position
+ * (rows returned) is saved with every chunk. Rows before its range, and before its position on restart, are read
+ * again but not returned, which also rebuilds the set of ids seen, so a duplicate id is caught in any partition.
  */
 public class CampaignItemReader extends AbstractItemCountingItemStreamItemReader<PromptRow> {
 
     private final Path file;
+    private final int first;
     private CampaignCsv csv;
 
-    public CampaignItemReader(Path file) {
+    /** Reads data rows {@code first} to {@code last} (1-based, inclusive). */
+    public CampaignItemReader(Path file, int first, int last) {
         this.file = file;
+        this.first = first;
         setName("campaignCsv");
+        setMaxItemCount(Math.max(0, last - first + 1));
     }
 
     @Override
     protected void doOpen() {
         csv = CampaignCsv.open(file);
+        for (int row = 1; row < first && csv.next() != null; row++) {
+            // rows of other partitions: only their ids matter here
+        }
     }
 
     @Override

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class CampaignLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client");
+    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute");
     private static final Set<String> CLIENT_KEYS = Set.of("max-attempts", "base-delay", "connect-timeout", "response-timeout");
 
     private final Path workingDirectory;
@@ -48,7 +48,7 @@ public final class CampaignLoader {
         String lower = fileName.toLowerCase(Locale.ROOT);
         Campaign campaign = lower.endsWith(".yml") || lower.endsWith(".yaml")
                 ? fromJobFile(source, name)
-                : new Campaign(name, source, source, defaultOutput(name), Map.of(), ClientOptions.NONE);
+                : new Campaign(name, source, source, defaultOutput(name), Map.of(), ClientOptions.NONE, Pace.NONE);
         if (!Files.isRegularFile(campaign.csv())) {
             throw new CampaignFileException(campaign.csv(), Files.exists(campaign.csv()) ? "is not a file" : "no such file");
         }
@@ -71,7 +71,8 @@ public final class CampaignLoader {
         Object output = yaml.get("output");
         Path outputPath = output == null || String.valueOf(output).isBlank()
                 ? defaultOutput(name) : folder.resolve(String.valueOf(output).strip()).normalize();
-        return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")));
+        Pace pace = new Pace(wholeNumber(jobFile, yaml, "", "concurrency"), wholeNumber(jobFile, yaml, "", "requests-per-minute"));
+        return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), pace);
     }
 
     private static Map<String, String> defaults(Path jobFile, Object node) {

@@ -24,6 +24,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +48,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--resend-uncertain", description = "Send again the rows that may already have been charged without a result (UNCERTAIN).")
     boolean resendUncertain;
 
+    @Option(names = "--concurrency", paramLabel = "N", description = "Generations in flight at once (default: the job file's 'concurrency', else 4).")
+    Integer concurrency;
+
+    @Option(names = "--requests-per-minute", paramLabel = "R", description = "Never start more than R requests in any 60 seconds, for your plan's rate limit (default: the job file's 'requests-per-minute', else no limit).")
+    Integer requestsPerMinute;
+
     @Spec
     CommandSpec spec;
 
@@ -65,7 +72,10 @@ final class RunCommand implements Callable<Integer> {
             return ExitCode.USAGE.code;
         }
         precheck(campaign);
-        CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain);
+        if (concurrency != null && concurrency < 1 || requestsPerMinute != null && requestsPerMinute < 1) {
+            throw new ParameterException(spec.commandLine(), "--concurrency and --requests-per-minute must be at least 1.");
+        }
+        CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain, concurrency, requestsPerMinute);
         cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
         RunResult result;
         try {

@@ -6,7 +6,7 @@ import io.klingbatch.segmind.ApiRefusedException;
 import io.klingbatch.segmind.CreditsExhaustedException;
 import io.klingbatch.segmind.Generated;
 import io.klingbatch.segmind.RowFailedException;
-import io.klingbatch.segmind.SegmindClient;
+import io.klingbatch.segmind.SegmindException;
 import io.klingbatch.segmind.UncertainException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.springframework.batch.infrastructure.item.Chunk;
-import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
@@ -27,26 +26,20 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * Only run-level outcomes are thrown: credits gone ({@link RunStoppedException}, restartable), the API refusing
  * every call ({@link ApiRefusedException}), or a video that could not be saved locally.
  */
-public class GenerationWriter implements ItemWriter<CheckedRow>, ItemStream {
+public class GenerationWriter implements ItemWriter<CheckedRow> {
 
     private final CampaignRun run;
     private final Ledger ledger;
-    private final SegmindClient client;
+    private final RunSession session;
     private final RunProgress progress;
     private final VideoStore store;
 
-    public GenerationWriter(CampaignRun run, Ledger ledger, SegmindClient client, RunProgress progress) {
+    public GenerationWriter(CampaignRun run, Ledger ledger, RunSession session, RunProgress progress) {
         this.run = run;
         this.ledger = ledger;
-        this.client = client;
+        this.session = session;
         this.progress = progress;
         this.store = new VideoStore(run.campaign().output());
-    }
-
-    /** Releases the client's connection pool when the step ends, however it ends. */
-    @Override
-    public void close() {
-        client.close();
     }
 
     @Override
@@ -65,6 +58,7 @@ public class GenerationWriter implements ItemWriter<CheckedRow>, ItemStream {
         int number = row.row().row();
         VideoRequest request = row.request();
         VideoKey key = new VideoKey(run.ledgerKey(), id, request.fingerprint(), run.simulated());
+        stopIfAnotherWorkerMust();
         Optional<LedgerEntry> before = ledger.find(key);
         if (before.isPresent() && !shouldSend(key, before.get())) {
             progress.alreadyDone(id, number, before.get().state() == LedgerState.SENT ? LedgerState.UNCERTAIN : before.get().state());
@@ -72,7 +66,7 @@ public class GenerationWriter implements ItemWriter<CheckedRow>, ItemStream {
         }
         ledger.sent(key);
         try {
-            Generated<StoredVideo> result = client.generate(RequestMapper.toApi(request),
+            Generated<StoredVideo> result = session.client().generate(RequestMapper.toApi(request),
                     store.sinkFor(id, fileName -> moveOlderVersion(key, fileName)));
             ledger.paid(key, result.attempts(), result.video(), result.billing());
             progress.generated(id, number, result.video());
@@ -82,16 +76,25 @@ public class GenerationWriter implements ItemWriter<CheckedRow>, ItemStream {
         } catch (UncertainException e) {
             ledger.uncertain(key, Math.max(1, e.attempts()), e.getMessage());
             progress.uncertain(id, number, e.getMessage());
-        } catch (CreditsExhaustedException e) {
+        } catch (CreditsExhaustedException | ApiRefusedException e) {
             ledger.release(key, before);
-            throw new RunStoppedException(e);
-        } catch (ApiRefusedException e) {
-            ledger.release(key, before);
-            throw e;
+            session.stop(e);
+            stopIfAnotherWorkerMust();
         } catch (UncheckedIOException e) {
             String reason = "paid, but could not be saved in " + run.campaign().output() + ": " + e.getCause().getMessage();
             ledger.uncertain(key, 1, reason);
             throw new VideoNotSavedException(reason, e);
+        }
+    }
+
+    /** Once any worker found that the run must stop, no worker starts another call. */
+    private void stopIfAnotherWorkerMust() throws RunStoppedException {
+        SegmindException reason = session.stopReason();
+        if (reason instanceof CreditsExhaustedException) {
+            throw new RunStoppedException(reason);
+        }
+        if (reason != null) {
+            throw reason;
         }
     }
 

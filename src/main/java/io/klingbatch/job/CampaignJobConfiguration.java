@@ -1,11 +1,13 @@
 package io.klingbatch.job;
 
+import io.klingbatch.campaign.CampaignCsv;
 import io.klingbatch.campaign.CampaignItemReader;
 import io.klingbatch.campaign.PromptRow;
 import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.generation.GenerationWriter;
 import io.klingbatch.generation.Ledger;
 import io.klingbatch.generation.ProgressRelay;
+import io.klingbatch.generation.RunSessions;
 import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckRowProcessor;
 import io.klingbatch.request.CheckedRow;
@@ -13,6 +15,9 @@ import io.klingbatch.segmind.SegmindConnector;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.partition.PartitionHandler;
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -20,19 +25,26 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The campaign job: one chunk-oriented step, CSV rows in, checked rows through, paid videos out. Wiring only;
- * what happens to a row lives in the reader, processor and writer. No skip or retry policy on purpose: both
- * re-write chunks, which for a paid call means paying again. Row failures are recorded by the writer; retries
- * happen inside the Segmind client.
+ * The campaign job: a partitioned step whose workers each read a range of CSV rows, check them, and pay for their
+ * videos. Wiring only; what happens to a row lives in the reader, processor and writer.
+ *
+ * <p>Concurrency comes from local partitioning: many small row ranges handed to {@code concurrency} threads. Each
+ * partition keeps its own reader position in the job repository, so a stopped or killed run resumes each
+ * unfinished range where it was; a worker that finishes a range takes the next one, so no worker waits on another
+ * worker's slow call (a multi-threaded chunk would wait for its slowest item). No skip or retry policy on
+ * purpose: both re-write chunks, which for a paid call means paying again. Row failures are recorded by the
+ * writer; retries happen inside the Segmind client.
  */
 @Configuration(proxyBeanMethods = false)
 class CampaignJobConfiguration {
 
     static final String JOB_NAME = "campaignJob";
     static final String STEP_NAME = "generateVideos";
+    static final String WORKER_STEP_NAME = "generateVideosWorker";
 
     @Bean
     Job campaignJob(JobRepository jobRepository, Step generateVideos, CampaignJobListener listener) {
@@ -43,9 +55,17 @@ class CampaignJobConfiguration {
     }
 
     @Bean
-    Step generateVideos(JobRepository jobRepository, PlatformTransactionManager transactionManager, JobProperties properties,
-                        CampaignItemReader campaignReader, CheckRowProcessor checkRowProcessor, GenerationWriter generationWriter) {
+    Step generateVideos(JobRepository jobRepository, Partitioner rowRanges, PartitionHandler workers) {
         return new StepBuilder(STEP_NAME, jobRepository)
+                .partitioner(WORKER_STEP_NAME, rowRanges)
+                .partitionHandler(workers)
+                .build();
+    }
+
+    @Bean
+    Step generateVideosWorker(JobRepository jobRepository, PlatformTransactionManager transactionManager, JobProperties properties,
+                              CampaignItemReader campaignReader, CheckRowProcessor checkRowProcessor, GenerationWriter generationWriter) {
+        return new StepBuilder(WORKER_STEP_NAME, jobRepository)
                 .<PromptRow, CheckedRow>chunk(properties.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(campaignReader)
@@ -56,8 +76,30 @@ class CampaignJobConfiguration {
 
     @Bean
     @StepScope
+    Partitioner rowRanges(@Value("#{stepExecution}") StepExecution stepExecution) {
+        return new RowRangePartitioner(CampaignCsv.countRows(run(stepExecution).campaign().csv()));
+    }
+
+    @Bean
+    @StepScope
+    PartitionHandler workers(@Value("#{stepExecution}") StepExecution stepExecution, Step generateVideosWorker) throws Exception {
+        CampaignRun run = run(stepExecution);
+        SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("kling-worker-");
+        threads.setConcurrencyLimit(run.concurrency());
+        TaskExecutorPartitionHandler handler = new RowOrderPartitionHandler();
+        handler.setStep(generateVideosWorker);
+        handler.setTaskExecutor(threads);
+        handler.setGridSize(RowRangePartitioner.gridSize(CampaignCsv.countRows(run.campaign().csv()), run.concurrency()));
+        handler.afterPropertiesSet();
+        return handler;
+    }
+
+    @Bean
+    @StepScope
     CampaignItemReader campaignReader(@Value("#{stepExecution}") StepExecution stepExecution) {
-        return new CampaignItemReader(run(stepExecution).campaign().csv());
+        var range = stepExecution.getExecutionContext();
+        return new CampaignItemReader(run(stepExecution).campaign().csv(),
+                range.getInt(RowRangePartitioner.FIRST), range.getInt(RowRangePartitioner.LAST));
     }
 
     @Bean
@@ -68,12 +110,13 @@ class CampaignJobConfiguration {
 
     @Bean
     @StepScope
-    GenerationWriter generationWriter(@Value("#{stepExecution}") StepExecution stepExecution, Ledger ledger,
+    GenerationWriter generationWriter(@Value("#{stepExecution}") StepExecution stepExecution, Ledger ledger, RunSessions sessions,
                                       SegmindConnector connector, ProgressRelay progress) {
         CampaignRun run = run(stepExecution);
         var client = run.campaign().client();
-        return new GenerationWriter(run, ledger, connector.open(run.simulated(), client.maxAttempts(), client.baseDelay(),
-                client.connectTimeout(), client.responseTimeout(), 1, 0), progress);
+        var session = sessions.open(stepExecution.getJobExecutionId(), () -> connector.open(run.simulated(), client.maxAttempts(),
+                client.baseDelay(), client.connectTimeout(), client.responseTimeout(), run.concurrency(), run.requestsPerMinute()));
+        return new GenerationWriter(run, ledger, session, progress);
     }
 
     private static CampaignRun run(StepExecution stepExecution) {

@@ -1,6 +1,7 @@
 package io.klingbatch.job;
 
 import io.klingbatch.generation.CampaignReporter;
+import io.klingbatch.generation.RunSessions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Before a run: notes which host and process runs it, so a later command can tell a run that is really going
- * from one whose process was killed. After every run, completed, stopped or failed: rewrites the manifest.
+ * from one whose process was killed. After every run, completed, stopped or failed: closes the run's client and
+ * rewrites the manifest.
  */
 @Component
 class CampaignJobListener implements JobExecutionListener {
@@ -24,10 +26,12 @@ class CampaignJobListener implements JobExecutionListener {
 
     private final JobRepository jobRepository;
     private final CampaignReporter reporter;
+    private final RunSessions sessions;
 
-    CampaignJobListener(JobRepository jobRepository, CampaignReporter reporter) {
+    CampaignJobListener(JobRepository jobRepository, CampaignReporter reporter, RunSessions sessions) {
         this.jobRepository = jobRepository;
         this.reporter = reporter;
+        this.sessions = sessions;
     }
 
     @Override
@@ -39,6 +43,7 @@ class CampaignJobListener implements JobExecutionListener {
 
     @Override
     public void afterJob(JobExecution jobExecution) {
+        sessions.close(jobExecution.getId());
         try {
             reporter.writeManifest(CampaignParameters.toRun(jobExecution.getJobParameters()));
         } catch (RuntimeException e) {

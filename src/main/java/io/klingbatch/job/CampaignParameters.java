@@ -23,6 +23,8 @@ final class CampaignParameters {
     static final String SIMULATED = "simulated";
     static final String PASS = "pass";
     static final String RESEND_UNCERTAIN = "resend-uncertain";
+    static final String CONCURRENCY = "concurrency";
+    static final String REQUESTS_PER_MINUTE = "requests-per-minute";
 
     private CampaignParameters() {
     }
@@ -35,6 +37,8 @@ final class CampaignParameters {
                 .addString(SIMULATED, String.valueOf(run.simulated()))
                 .addLong(PASS, pass)
                 .addString(RESEND_UNCERTAIN, String.valueOf(run.resendUncertain()), false)
+                .addLong(CONCURRENCY, (long) run.concurrency(), false)
+                .addLong(REQUESTS_PER_MINUTE, (long) run.requestsPerMinute(), false)
                 .toJobParameters();
     }
 
@@ -42,7 +46,10 @@ final class CampaignParameters {
     static CampaignRun toRun(JobParameters parameters) {
         Path source = Path.of(parameters.getString(CAMPAIGN));
         Campaign campaign = new CampaignLoader(source.getParent()).load(source, Path.of(parameters.getString(OUTPUT)));
+        Long concurrency = parameters.getLong(CONCURRENCY);
+        Long requestsPerMinute = parameters.getLong(REQUESTS_PER_MINUTE);
         return new CampaignRun(campaign, Boolean.parseBoolean(parameters.getString(SIMULATED)),
-                Boolean.parseBoolean(parameters.getString(RESEND_UNCERTAIN, "false")));
+                Boolean.parseBoolean(parameters.getString(RESEND_UNCERTAIN, "false")),
+                concurrency == null ? null : concurrency.intValue(), requestsPerMinute == null ? null : requestsPerMinute.intValue());
     }
 }

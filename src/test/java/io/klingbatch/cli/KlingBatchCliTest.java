@@ -107,7 +107,7 @@ class KlingBatchCliTest extends CampaignTestSupport {
         SERVER.stubFor(generate("hill").willReturn(error(401, "Invalid API key")));
         csv("prompt\nfirst hill\nsecond hill\n");
 
-        assertThat(cli("run", "campaign.csv")).isEqualTo(4);
+        assertThat(cli("run", "campaign.csv", "--concurrency", "1")).isEqualTo(4);
         assertThat(err.toString()).contains("the API key was refused (HTTP 401): check SEGMIND_API_KEY", "No further calls were made");
         assertThat(WireMockApi.allCalls()).isEqualTo(1);
     }

@@ -1,0 +1,39 @@
+package io.klingbatch.generation;
+
+import io.klingbatch.segmind.SegmindClient;
+import io.klingbatch.segmind.SegmindException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the workers of one run share: one client (so one connection pool and one rate gate for all of them) and
+ * the reason the run must stop, once any worker has found one. Credits gone or a refused key stop every worker
+ * before its next call, not only the one that saw it.
+ */
+public final class RunSession implements AutoCloseable {
+
+    private final SegmindClient client;
+    private final AtomicReference<SegmindException> stop = new AtomicReference<>();
+
+    RunSession(SegmindClient client) {
+        this.client = client;
+    }
+
+    public SegmindClient client() {
+        return client;
+    }
+
+    /** Records why the run must stop; the first reason wins. */
+    public void stop(SegmindException reason) {
+        stop.compareAndSet(null, reason);
+    }
+
+    /** Why the run must stop, or null while it may go on. */
+    public SegmindException stopReason() {
+        return stop.get();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -3,32 +3,28 @@ package io.klingbatch.segmind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * The one door every request goes through, shared by all workers of a run.
  *
  * <p>It does two things: after a 429 it holds <em>every</em> worker until the API's reset time (not only the
- * one that was refused), and, when a requests-per-minute limit is set, it lets at most that many requests
- * start in any 60-second window (a sliding log of start times, so the limit holds for every window, not
- * only for calendar minutes).
+ * one that was refused), and, when a requests-per-minute limit R is set, it spaces request starts evenly,
+ * 60/R seconds apart. Even spacing keeps every 60-second window, sliding or calendar, at R or fewer starts, and
+ * sends no bursts that a token-bucket limiter on the other side could refuse.
  */
 public final class RateGate {
 
-    private static final Duration WINDOW = Duration.ofMinutes(1);
-
     private final Clock clock;
     private final Sleeper sleeper;
-    private final int requestsPerMinute;
-    private final Deque<Instant> starts = new ArrayDeque<>();
+    private final Duration interval;
+    private Instant nextStart = Instant.MIN;
     private Instant pausedUntil = Instant.MIN;
 
     /** @param requestsPerMinute 0 for no limit of our own */
     public RateGate(Clock clock, Sleeper sleeper, int requestsPerMinute) {
         this.clock = clock;
         this.sleeper = sleeper;
-        this.requestsPerMinute = requestsPerMinute;
+        this.interval = requestsPerMinute > 0 ? Duration.ofMinutes(1).dividedBy(requestsPerMinute) : Duration.ZERO;
     }
 
     /** Blocks until a request may start, and counts it as started. */
@@ -47,17 +43,11 @@ public final class RateGate {
         if (now.isBefore(pausedUntil)) {
             return Duration.between(now, pausedUntil);
         }
-        if (requestsPerMinute <= 0) {
-            return null;
+        if (now.isBefore(nextStart)) {
+            return Duration.between(now, nextStart);
         }
-        while (!starts.isEmpty() && !starts.peekFirst().plus(WINDOW).isAfter(now)) {
-            starts.removeFirst();
-        }
-        if (starts.size() < requestsPerMinute) {
-            starts.addLast(now);
-            return null;
-        }
-        return Duration.between(now, starts.peekFirst().plus(WINDOW));
+        nextStart = now.plus(interval);
+        return null;
     }
 
     /** Holds every worker until {@code until} (a later pause wins over an earlier one). */

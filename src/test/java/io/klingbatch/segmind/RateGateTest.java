@@ -78,19 +78,16 @@ class RateGateTest {
     }
 
     @Test
-    void fourthRequestOfThreePerMinuteWaitsUntilTheFirstStartPlusAMinute() throws InterruptedException {
+    void threePerMinuteSpacesStartsTwentySecondsApart() throws InterruptedException {
         RateGate gate = new RateGate(clock, sleeper, 3);
 
         gate.acquire();
-        clock.advance(Duration.ofSeconds(10));
         gate.acquire();
-        clock.advance(Duration.ofSeconds(10));
-        gate.acquire();
-        assertThat(sleeps).isEmpty();
-
+        clock.advance(Duration.ofSeconds(30));
         gate.acquire();
 
-        assertThat(clock.instant()).isEqualTo(START.plusSeconds(60));
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(20));
+        assertThat(clock.instant()).isEqualTo(START.plusSeconds(50));
     }
 
     @Test
@@ -121,6 +118,26 @@ class RateGateTest {
         gate.acquire();
 
         assertThat(clock.instant()).isEqualTo(START.plusSeconds(5));
+    }
+
+    @Test
+    void aPauseSetByOneWorkerHoldsAnother() throws Exception {
+        RateGate gate = new RateGate(clock, sleeper, 0);
+        Thread refused = new Thread(() -> gate.pauseUntil(START.plusSeconds(30)));
+        refused.start();
+        refused.join();
+
+        Thread other = new Thread(() -> {
+            try {
+                gate.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        other.start();
+        other.join();
+
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(30));
     }
 
     /** A clock that only moves when told to. */

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ import java.util.Map;
  * empty, no {@code prompt} column, an unclosed quote) is a {@link CampaignFileException} naming the file and
  * line; anything wrong with one row travels with the row, so the rest of the file goes on.
  *
- * <p>Duplicate ids are found here rather than in the validator so that a restarted step, which re-reads the
+ * <p>Duplicate ids ({@link IdSet}) are found here rather than in the validator so that a restarted step, which re-reads the
  * rows before its saved position, knows them again.
  */
 public final class CampaignCsv implements Closeable {
@@ -48,7 +49,7 @@ public final class CampaignCsv implements Closeable {
     private final Map<String, Integer> columnIndex = new LinkedHashMap<>();
     private final List<String> unknownColumns = new ArrayList<>();
     private final int headerWidth;
-    private final Map<String, Integer> firstRowOfId = new HashMap<>();
+    private final IdSet ids = new IdSet();
     private int rows;
 
     private CampaignCsv(Path file, CSVReader csv) {
@@ -131,7 +132,7 @@ public final class CampaignCsv implements Closeable {
             }
         } while (isBlank(record));
         rows++;
-        Map<String, String> cells = new HashMap<>();
+        Map<String, String> cells = new HashMap<>(columnIndex.size() * 2);
         for (Map.Entry<String, Integer> column : columnIndex.entrySet()) {
             int index = column.getValue();
             cells.put(column.getKey(), index < record.length ? record[index] : "");
@@ -140,11 +141,11 @@ public final class CampaignCsv implements Closeable {
         if (id.isEmpty()) {
             id = "row-" + rows;
         }
-        Integer first = firstRowOfId.putIfAbsent(id.toLowerCase(Locale.ROOT), rows);
+        int first = ids.putIfAbsent(id, rows);
         String shapeError = record.length > headerWidth
                 ? "the row has " + record.length + " cells but the header has " + headerWidth
                 : null;
-        return new PromptRow(rows, line, id, Map.copyOf(cells), first == null ? 0 : first, shapeError);
+        return new PromptRow(rows, line, id, Collections.unmodifiableMap(cells), first, shapeError);
     }
 
     /** @param line where the record starts: an unclosed quote is reported there, not where the file ended */

@@ -4,6 +4,7 @@ import io.klingbatch.KlingBatchApplication;
 import io.klingbatch.campaign.CampaignFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.Banner;
@@ -33,7 +34,7 @@ public final class KlingBatchCli implements Runnable {
     /** The real command line: starts a quiet, non-web Spring context when a command needs one. */
     public static int execute(String[] args) {
         return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                Path.of("").toAbsolutePath(), KlingBatchCli::startSpring, true);
+                Path.of("").toAbsolutePath(), () -> startSpring(Map.of()), true);
     }
 
     /** For tests: the same command line against a context they already have. */
@@ -44,6 +45,7 @@ public final class KlingBatchCli implements Runnable {
             CommandLine commandLine = new CommandLine(new KlingBatchCli())
                     .addSubcommand(new RunCommand(context))
                     .addSubcommand(new ValidateCommand(context))
+                    .addSubcommand(new BenchCommand(context))
                     .setOut(out)
                     .setErr(err)
                     .setExecutionExceptionHandler((e, cl, parseResult) -> failure(console, e));
@@ -75,11 +77,12 @@ public final class KlingBatchCli implements Runnable {
         return ExitCode.INTERNAL.code;
     }
 
-    private static ConfigurableApplicationContext startSpring() {
+    /** A quiet, non-web context; {@code properties} win over application.yml (the benchmark uses scratch databases). */
+    static ConfigurableApplicationContext startSpring(Map<String, Object> properties) {
         return new SpringApplicationBuilder(KlingBatchApplication.class)
                 .bannerMode(Banner.Mode.OFF)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
-                .run();
+                .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
 }

@@ -51,7 +51,8 @@ public class SegmindConnector implements DisposableBean {
 
     public synchronized SegmindSimulator simulator() {
         if (simulator == null) {
-            simulator = new SegmindSimulator(simulatorProperties.credits(), simulatorProperties.latency(), simulatorProperties.sigma());
+            simulator = new SegmindSimulator(simulatorProperties.credits(), simulatorProperties.latency(), simulatorProperties.sigma(),
+                    simulatorProperties.videoSize().toBytes());
         }
         return simulator;
     }

@@ -12,12 +12,16 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,13 +35,24 @@ public final class SegmindSimulator implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed ACK add about 40 ms to every answer. Read once, when the first server is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
     private final String apiKey = "sim-" + UUID.randomUUID();
     private final byte[] video;
+    private final long videoBytes;
     private final Duration meanLatency;
     private final double sigma;
     private final AtomicInteger generations = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final LongAdder latencyMillis = new LongAdder();
+    private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private BigDecimal credits;
 
     /**
@@ -46,10 +61,19 @@ public final class SegmindSimulator implements AutoCloseable {
      * @param sigma       0 for a fixed latency, else the sigma of a lognormal latency with that mean
      */
     public SegmindSimulator(BigDecimal credits, Duration meanLatency, double sigma) {
+        this(credits, meanLatency, sigma, 0);
+    }
+
+    /**
+     * @param videoBytes size of each video; above the built-in sample's size the sample is padded with an MP4
+     *                   {@code free} box (still a valid MP4) and streamed, never held in memory
+     */
+    public SegmindSimulator(BigDecimal credits, Duration meanLatency, double sigma, long videoBytes) {
         this.credits = credits;
         this.meanLatency = meanLatency;
         this.sigma = sigma;
         this.video = sampleVideo();
+        this.videoBytes = Math.max(video.length, videoBytes < video.length + 8 ? video.length : videoBytes);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         } catch (IOException e) {
@@ -72,6 +96,21 @@ public final class SegmindSimulator implements AutoCloseable {
 
     public int generations() {
         return generations.get();
+    }
+
+    /** The most generations this simulator was running at the same moment. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    /** When each accepted generation request arrived ({@link System#nanoTime()}), for measuring request rates. */
+    public List<Long> arrivals() {
+        return List.copyOf(arrivals);
+    }
+
+    /** The sum of the latencies it applied: the benchmark's ideal time is this divided by the workers. */
+    public Duration totalLatency() {
+        return Duration.ofMillis(latencyMillis.sum());
     }
 
     public synchronized BigDecimal remainingCredits() {
@@ -113,16 +152,24 @@ public final class SegmindSimulator implements AutoCloseable {
                 respond(exchange, 406, "{\"error\":\"Insufficient credits. Please top up your account.\"}");
                 return;
             }
-            sleep(latency());
+            arrivals.add(System.nanoTime());
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Duration latency = latency(body.path("prompt").asString(""));
+                latencyMillis.add(latency.toMillis());
+                sleep(latency);
+            } finally {
+                inFlight.decrementAndGet();
+            }
             String requestId = UUID.randomUUID().toString();
             generations.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "video/mp4");
             exchange.getResponseHeaders().set("x-cost", cost.toPlainString());
             exchange.getResponseHeaders().set("x-remaining-credits", remainingCredits().toPlainString());
             exchange.getResponseHeaders().set("x-request-id", requestId);
-            exchange.sendResponseHeaders(200, video.length);
+            exchange.sendResponseHeaders(200, videoBytes);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(video);
+                writeVideo(out);
             }
         }
     }
@@ -145,13 +192,30 @@ public final class SegmindSimulator implements AutoCloseable {
         return true;
     }
 
-    private Duration latency() {
-        if (sigma <= 0) {
+    /**
+     * Fixed, or lognormal with the configured mean: mu = ln(mean) - sigma^2 / 2. Drawn from the prompt, so the
+     * same rows take the same time whoever sends them (the benchmark compares two clients on equal terms).
+     */
+    private Duration latency(String prompt) {
+        if (sigma <= 0 || meanLatency.isZero()) {
             return meanLatency;
         }
-        // lognormal with the given mean: mu = ln(mean) - sigma^2 / 2
-        double mu = Math.log(Math.max(1, meanLatency.toMillis())) - sigma * sigma / 2;
-        return Duration.ofMillis((long) Math.exp(mu + sigma * ThreadLocalRandom.current().nextGaussian()));
+        double mu = Math.log(meanLatency.toMillis()) - sigma * sigma / 2;
+        return Duration.ofMillis((long) Math.exp(mu + sigma * new Random(prompt.hashCode()).nextGaussian()));
+    }
+
+    /** The sample MP4, then (for a bigger video) a {@code free} box of zeros, written in small pieces. */
+    private void writeVideo(OutputStream out) throws IOException {
+        out.write(video);
+        long padding = videoBytes - video.length;
+        if (padding <= 0) {
+            return;
+        }
+        out.write(new byte[] {(byte) (padding >>> 24), (byte) (padding >>> 16), (byte) (padding >>> 8), (byte) padding, 'f', 'r', 'e', 'e'});
+        byte[] zeros = new byte[64 * 1024];
+        for (long left = padding - 8; left > 0; left -= zeros.length) {
+            out.write(zeros, 0, (int) Math.min(zeros.length, left));
+        }
     }
 
     private static void sleep(Duration duration) {

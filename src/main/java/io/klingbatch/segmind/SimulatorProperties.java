@@ -2,6 +2,7 @@ package io.klingbatch.segmind;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,9 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param credits simulated balance at start (a 10 s video costs 0.88)
  * @param latency mean time per generation
  * @param sigma   0 for a fixed latency, else lognormal with this sigma
+ * @param videoSize size of each simulated video (0: the built-in 3 KB sample); larger ones are streamed
  */
 @ConfigurationProperties("kling.simulator")
 public record SimulatorProperties(@DefaultValue("20") BigDecimal credits,
                                   @DefaultValue("400ms") Duration latency,
-                                  @DefaultValue("0") double sigma) {
+                                  @DefaultValue("0") double sigma,
+                                  @DefaultValue("0B") DataSize videoSize) {
 }

@@ -9,8 +9,9 @@ import java.time.Instant;
  *
  * <p>It does two things: after a 429 it holds <em>every</em> worker until the API's reset time (not only the
  * one that was refused), and, when a requests-per-minute limit R is set, it spaces request starts evenly,
- * 60/R seconds apart. Even spacing keeps every 60-second window, sliding or calendar, at R or fewer starts, and
- * sends no bursts that a token-bucket limiter on the other side could refuse.
+ * 60/R seconds apart, plus 0.5%. Even spacing keeps every 60-second window, sliding or calendar, at R or fewer
+ * starts, and sends no bursts that a token-bucket limiter on the other side could refuse; the 0.5% absorbs the
+ * network's jitter, so the API never sees R + 1 requests in a window either.
  */
 public final class RateGate {
 
@@ -24,7 +25,8 @@ public final class RateGate {
     public RateGate(Clock clock, Sleeper sleeper, int requestsPerMinute) {
         this.clock = clock;
         this.sleeper = sleeper;
-        this.interval = requestsPerMinute > 0 ? Duration.ofMinutes(1).dividedBy(requestsPerMinute) : Duration.ZERO;
+        this.interval = requestsPerMinute > 0
+                ? Duration.ofMinutes(1).multipliedBy(1005).dividedBy(1000L * requestsPerMinute) : Duration.ZERO;
     }
 
     /** Blocks until a request may start, and counts it as started. */

@@ -12,10 +12,10 @@ import java.util.Map;
  * @param output   the output folder, absolute
  * @param defaults per-column defaults from the job file (column name to cell text); empty for a bare CSV
  * @param client   client settings from the job file
- * @param pace     concurrency and request rate from the job file
+ * @param options  concurrency, request rate, API shape and budget from the job file
  */
 public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
-                       Pace pace) {
+                       RunOptions options) {
 
     /** The folder local images are resolved against, and confined to. */
     public Path csvFolder() {
@@ -23,6 +23,6 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
     }
 
     public Campaign withOutput(Path newOutput) {
-        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, pace);
+        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options);
     }
 }

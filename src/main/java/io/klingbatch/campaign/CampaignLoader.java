@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class CampaignLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute");
+    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute", "api", "max-credits");
     private static final Set<String> CLIENT_KEYS = Set.of("max-attempts", "base-delay", "connect-timeout", "response-timeout");
 
     private final Path workingDirectory;
@@ -48,7 +48,7 @@ public final class CampaignLoader {
         String lower = fileName.toLowerCase(Locale.ROOT);
         Campaign campaign = lower.endsWith(".yml") || lower.endsWith(".yaml")
                 ? fromJobFile(source, name)
-                : new Campaign(name, source, source, defaultOutput(name), Map.of(), ClientOptions.NONE, Pace.NONE);
+                : new Campaign(name, source, source, defaultOutput(name), Map.of(), ClientOptions.NONE, RunOptions.NONE);
         if (!Files.isRegularFile(campaign.csv())) {
             throw new CampaignFileException(campaign.csv(), Files.exists(campaign.csv()) ? "is not a file" : "no such file");
         }
@@ -71,8 +71,9 @@ public final class CampaignLoader {
         Object output = yaml.get("output");
         Path outputPath = output == null || String.valueOf(output).isBlank()
                 ? defaultOutput(name) : folder.resolve(String.valueOf(output).strip()).normalize();
-        Pace pace = new Pace(wholeNumber(jobFile, yaml, "", "concurrency"), wholeNumber(jobFile, yaml, "", "requests-per-minute"));
-        return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), pace);
+        RunOptions options = new RunOptions(wholeNumber(jobFile, yaml, "", "concurrency"), wholeNumber(jobFile, yaml, "", "requests-per-minute"),
+                api(jobFile, yaml.get("api")), credits(jobFile, yaml.get("max-credits")));
+        return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), options);
     }
 
     private static Map<String, String> defaults(Path jobFile, Object node) {
@@ -102,6 +103,32 @@ public final class CampaignLoader {
         Integer attempts = wholeNumber(jobFile, map, "client.", "max-attempts");
         return new ClientOptions(attempts, duration(jobFile, map, "base-delay"),
                 duration(jobFile, map, "connect-timeout"), duration(jobFile, map, "response-timeout"));
+    }
+
+    private static String api(Path jobFile, Object raw) {
+        if (raw == null || String.valueOf(raw).isBlank()) {
+            return null;
+        }
+        String api = String.valueOf(raw).strip().toLowerCase(java.util.Locale.ROOT);
+        if (!api.equals("v1") && !api.equals("v2")) {
+            throw new CampaignFileException(jobFile, "'api' must be v1 or v2 (got '" + raw + "')");
+        }
+        return api;
+    }
+
+    private static java.math.BigDecimal credits(Path jobFile, Object raw) {
+        if (raw == null || String.valueOf(raw).isBlank()) {
+            return null;
+        }
+        try {
+            java.math.BigDecimal value = new java.math.BigDecimal(String.valueOf(raw).strip());
+            if (value.signum() > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CampaignFileException(jobFile, "'max-credits' must be a positive number of credits (got '" + raw + "')");
     }
 
     static Integer wholeNumber(Path jobFile, Map<String, Object> map, String prefix, String key) {

@@ -2,6 +2,7 @@ package io.klingbatch.cli;
 
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.campaign.CampaignLoader;
+import io.klingbatch.generation.Api;
 import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.generation.CampaignSummary;
 import io.klingbatch.generation.ProgressRelay;
@@ -54,6 +55,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--requests-per-minute", paramLabel = "R", description = "Never start more than R requests in any 60 seconds, for your plan's rate limit (default: the job file's 'requests-per-minute', else no limit).")
     Integer requestsPerMinute;
 
+    @Option(names = "--api", paramLabel = "v1|v2", description = "v1: one blocking call per video (default). v2: submit, then poll; "
+            + "the request id is stored seconds after submitting, so even a killed run never pays twice (job file 'api').")
+    String api;
+
+    @Option(names = "--max-credits", paramLabel = "C", description = "The campaign's budget: never start a call that could take its "
+            + "spend over C credits; stop (exit 3) when it is reached. Run again with a larger budget to continue (job file 'max-credits').")
+    java.math.BigDecimal maxCredits;
+
+    @Option(names = "--require-credits", description = "Refuse to start (exit 3) when the account's balance cannot cover the campaign's estimated cost.")
+    boolean requireCredits;
+
     @Spec
     CommandSpec spec;
 
@@ -75,7 +87,16 @@ final class RunCommand implements Callable<Integer> {
         if (concurrency != null && concurrency < 1 || requestsPerMinute != null && requestsPerMinute < 1) {
             throw new ParameterException(spec.commandLine(), "--concurrency and --requests-per-minute must be at least 1.");
         }
-        CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain, concurrency, requestsPerMinute);
+        if (maxCredits != null && maxCredits.signum() <= 0) {
+            throw new ParameterException(spec.commandLine(), "--max-credits must be a positive number of credits.");
+        }
+        try {
+            Api.parse(api);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--api must be v1 or v2.");
+        }
+        CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain,
+                new CampaignRun.Overrides(concurrency, requestsPerMinute, Api.parse(api), maxCredits));
         cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
         RunResult result;
         try {

@@ -119,6 +119,8 @@ public class CampaignReporter {
                     entry.requestId(), entry.error());
             case UNCERTAIN -> new ManifestLine(id, row, VideoStatus.UNCERTAIN, null, null, null, entry.attempts(), null, null,
                     entry.requestId(), entry.error());
+            case SUBMITTED -> new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, entry.attempts(), null, null,
+                    entry.requestId(), "submitted; the result is still being made and the next run collects it");
             case SENT -> new ManifestLine(id, row, VideoStatus.UNCERTAIN, null, null, null, entry.attempts(), null, null,
                     entry.requestId(), "a call was in flight when the run ended; the API may have charged for it");
         };

@@ -5,14 +5,13 @@ import io.klingbatch.request.VideoRequest;
 import io.klingbatch.segmind.ApiRefusedException;
 import io.klingbatch.segmind.CreditsExhaustedException;
 import io.klingbatch.segmind.Generated;
+import io.klingbatch.segmind.KlingRequest;
 import io.klingbatch.segmind.RowFailedException;
 import io.klingbatch.segmind.SegmindException;
+import io.klingbatch.segmind.Submission;
 import io.klingbatch.segmind.UncertainException;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.math.BigDecimal;
 import java.util.Optional;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -23,8 +22,11 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  *
  * <p>Row-level failures never leave this class as exceptions: a FAILED or UNCERTAIN row is recorded and the
  * run goes on. That is deliberate: a skip or retry policy on the step would re-write the chunk and pay again.
- * Only run-level outcomes are thrown: credits gone ({@link RunStoppedException}, restartable), the API refusing
- * every call ({@link ApiRefusedException}), or a video that could not be saved locally.
+ * Only run-level outcomes are thrown: credits or the budget gone ({@link RunStoppedException}, restartable), the
+ * API refusing every call ({@link ApiRefusedException}), or a video that could not be saved locally.
+ *
+ * <p>With v1 a call returns the video. With v2 the writer only submits: the request id is committed to the ledger
+ * at once, the {@link ResultCollector} waits for the result, and the worker goes on to the next row.
  */
 public class GenerationWriter implements ItemWriter<CheckedRow> {
 
@@ -32,14 +34,16 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
     private final Ledger ledger;
     private final RunSession session;
     private final RunProgress progress;
+    private final CostModel costs;
     private final VideoStore store;
 
-    public GenerationWriter(CampaignRun run, Ledger ledger, RunSession session, RunProgress progress) {
+    public GenerationWriter(CampaignRun run, Ledger ledger, RunSession session, RunProgress progress, CostModel costs) {
         this.run = run;
         this.ledger = ledger;
         this.session = session;
         this.progress = progress;
-        this.store = new VideoStore(run.campaign().output());
+        this.costs = costs;
+        this.store = new VideoStore(run.campaign().output(), ledger);
     }
 
     @Override
@@ -53,7 +57,7 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
         }
     }
 
-    private void generate(CheckedRow.Accepted row) throws RunStoppedException {
+    private void generate(CheckedRow.Accepted row) throws RunStoppedException, InterruptedException {
         String id = row.row().id();
         int number = row.row().row();
         VideoRequest request = row.request();
@@ -61,29 +65,75 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
         stopIfAnotherWorkerMust();
         Optional<LedgerEntry> before = ledger.find(key);
         if (before.isPresent() && !shouldSend(key, before.get())) {
-            progress.alreadyDone(id, number, before.get().state() == LedgerState.SENT ? LedgerState.UNCERTAIN : before.get().state());
+            LedgerState state = before.get().state();
+            progress.alreadyDone(id, number, state == LedgerState.SENT ? LedgerState.UNCERTAIN : state);
             return;
         }
-        ledger.sent(key);
+        BigDecimal estimate = costs.estimate(request.duration());
         try {
-            Generated<StoredVideo> result = session.client().generate(RequestMapper.toApi(request),
-                    store.sinkFor(id, fileName -> moveOlderVersion(key, fileName)));
-            ledger.paid(key, result.attempts(), result.video(), result.billing());
-            progress.generated(id, number, result.video());
-        } catch (RowFailedException e) {
-            ledger.failed(key, e.attempts(), e.getMessage());
-            progress.failed(id, number, e.getMessage());
-        } catch (UncertainException e) {
-            ledger.uncertain(key, Math.max(1, e.attempts()), e.getMessage());
-            progress.uncertain(id, number, e.getMessage());
-        } catch (CreditsExhaustedException | ApiRefusedException e) {
-            ledger.release(key, before);
+            session.budget().reserve(estimate);
+        } catch (BudgetReachedException e) {
             session.stop(e);
             stopIfAnotherWorkerMust();
-        } catch (UncheckedIOException e) {
-            String reason = "paid, but could not be saved in " + run.campaign().output() + ": " + e.getCause().getMessage();
+        }
+        if (run.api() == Api.V2) {
+            submit(key, id, number, request, before, estimate);
+        } else {
+            call(key, id, number, request, before, estimate);
+        }
+    }
+
+    /** v1: one blocking call that answers with the video, streamed to disk. */
+    private void call(VideoKey key, String id, int number, VideoRequest request, Optional<LedgerEntry> before, BigDecimal estimate)
+            throws RunStoppedException {
+        ledger.sent(key, request.duration());
+        try {
+            Generated<StoredVideo> result = session.client().generate(RequestMapper.toApi(request), store.sinkFor(key));
+            ledger.paid(key, result.attempts(), result.video(), result.billing());
+            session.budget().settle(estimate, result.billing().cost());
+            progress.generated(id, number, result.video());
+        } catch (SegmindException | UncheckedIOException e) {
+            recordFailure(key, id, number, before, estimate, e);
+        }
+    }
+
+    /** v2: submit, commit the request id before any waiting, and leave the waiting to the collector. */
+    private void submit(VideoKey key, String id, int number, VideoRequest request, Optional<LedgerEntry> before, BigDecimal estimate)
+            throws RunStoppedException, InterruptedException {
+        KlingRequest body = RequestMapper.toApi(request);
+        session.collector().acquireSlot();
+        ledger.sent(key, request.duration());
+        try {
+            Submission submission = session.client().submit(body);
+            ledger.submitted(key, 1, submission);
+            session.collector().track(key, id, number, submission, estimate, 1);
+        } catch (SegmindException | UncheckedIOException e) {
+            session.collector().releaseSlot();
+            recordFailure(key, id, number, before, estimate, e);
+        }
+    }
+
+    private void recordFailure(VideoKey key, String id, int number, Optional<LedgerEntry> before, BigDecimal estimate, RuntimeException e)
+            throws RunStoppedException {
+        if (e instanceof RowFailedException failed) {
+            ledger.failed(key, failed.attempts(), failed.getMessage());
+            session.budget().release(estimate);
+            progress.failed(id, number, failed.getMessage());
+        } else if (e instanceof UncertainException uncertain) {
+            ledger.uncertain(key, Math.max(1, uncertain.attempts()), uncertain.getMessage());
+            session.budget().settle(estimate, null);
+            progress.uncertain(id, number, uncertain.getMessage());
+        } else if (e instanceof CreditsExhaustedException || e instanceof ApiRefusedException) {
+            ledger.release(key, before);
+            session.budget().release(estimate);
+            session.stop((SegmindException) e);
+            stopIfAnotherWorkerMust();
+        } else if (e instanceof UncheckedIOException notSaved) {
+            String reason = "paid, but could not be saved in " + run.campaign().output() + ": " + notSaved.getCause().getMessage();
             ledger.uncertain(key, 1, reason);
-            throw new VideoNotSavedException(reason, e);
+            throw new VideoNotSavedException(reason, notSaved);
+        } else {
+            throw e;
         }
     }
 
@@ -99,12 +149,17 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
     }
 
     /**
-     * PAID is never sent again. UNCERTAIN only on request. SENT means an earlier process died during the call:
-     * it may have been charged, so it becomes UNCERTAIN first. FAILED cost nothing and is tried again.
+     * PAID is never sent again. SUBMITTED (v2) is collected, never resent. UNCERTAIN only on request. SENT means an
+     * earlier process died during the call: it may have been charged, so it becomes UNCERTAIN first. FAILED cost
+     * nothing and is tried again.
      */
     private boolean shouldSend(VideoKey key, LedgerEntry entry) {
         return switch (entry.state()) {
             case PAID -> false;
+            case SUBMITTED -> {
+                session.collector().adopt(entry);
+                yield false;
+            }
             case FAILED -> true;
             case UNCERTAIN -> run.resendUncertain();
             case SENT -> {
@@ -112,34 +167,5 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
                 yield run.resendUncertain();
             }
         };
-    }
-
-    /**
-     * A new version of a row takes the name {@code <id>.mp4}. Whatever file had that name is kept: an older paid
-     * version (real or simulated) becomes {@code <id>.<hash8>.mp4} with the ledger updated, and a file the ledger
-     * does not know becomes {@code <name>.previous}. A paid result is never overwritten.
-     */
-    private void moveOlderVersion(VideoKey key, String fileName) {
-        Path folder = run.campaign().output();
-        Path target = folder.resolve(fileName);
-        for (LedgerEntry older : ledger.paidVersions(key.campaign(), key.videoId())) {
-            if (!older.key().equals(key) && fileName.equals(older.fileName()) && Files.exists(target)) {
-                String aside = key.videoId() + "." + older.key().requestHash().substring(0, 8)
-                        + (older.key().simulated() ? ".simulated" : "") + fileName.substring(key.videoId().length());
-                move(target, folder.resolve(aside));
-                ledger.moved(older.key(), aside);
-            }
-        }
-        if (Files.exists(target)) {
-            move(target, folder.resolve(fileName + ".previous"));
-        }
-    }
-
-    private static void move(Path from, Path to) {
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.klingbatch.generation;
 
 import io.klingbatch.segmind.Billing;
+import io.klingbatch.segmind.Submission;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -23,6 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Ledger {
 
     private static final String COLUMNS = "campaign, video_id, request_hash, simulated, state, attempts, file_name, bytes, "
+            + "sha256, cost, remaining_credits, request_id, error, updated_at, status_url, response_url, submitted_at, duration";
+
+    private static final String INSERT_COLUMNS = "campaign, video_id, request_hash, simulated, state, attempts, file_name, bytes, "
             + "sha256, cost, remaining_credits, request_id, error, updated_at";
 
     private final JdbcTemplate jdbc;
@@ -55,8 +59,36 @@ public class Ledger {
     }
 
     /** Written and committed before the call: if the process dies during it, the next run knows. */
-    public void sent(VideoKey key) {
-        upsert(key, LedgerState.SENT, 0, null, null, null, null, null, null, null, false);
+    public void sent(VideoKey key, String duration) {
+        upsert(key, LedgerState.SENT, 0, null, null, null, null, null, null, null, false, duration);
+    }
+
+    /** v2: the API accepted the request. Committed before any waiting: from now on it is polled, never resent. */
+    public void submitted(VideoKey key, int attempts, Submission submission) {
+        upsert(key, LedgerState.SUBMITTED, attempts, null, null, null, null, null, submission.requestId(), null, false);
+        ownTransaction.executeWithoutResult(status -> jdbc.update(
+                "UPDATE kb_ledger SET status_url = ?, response_url = ?, submitted_at = ? WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?",
+                submission.statusUrl().toString(), submission.responseUrl().toString(), now(),
+                key.campaign(), key.videoId(), key.requestHash(), key.simulated()));
+    }
+
+    /** v2 requests of a campaign still waiting for their result (from this run or one that stopped or died). */
+    public List<LedgerEntry> submitted(String campaign, boolean simulated) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND simulated = ? AND state = 'SUBMITTED'",
+                Ledger::entry, campaign, simulated);
+    }
+
+    /** What a campaign's paid calls (in one mode) cost so far, older versions included. */
+    public java.math.BigDecimal spent(String campaign, boolean simulated) {
+        java.math.BigDecimal spent = jdbc.queryForObject("SELECT SUM(cost) FROM kb_ledger WHERE campaign = ? AND simulated = ? AND state = 'PAID'",
+                java.math.BigDecimal.class, campaign, simulated);
+        return spent == null ? java.math.BigDecimal.ZERO : spent;
+    }
+
+    /** What paid calls of one duration cost on average, from {@code x-cost} (null when none was recorded yet). */
+    public java.math.BigDecimal averageCost(String duration) {
+        return jdbc.queryForObject("SELECT AVG(cost) FROM kb_ledger WHERE state = 'PAID' AND simulated = FALSE AND duration = ? AND cost IS NOT NULL",
+                java.math.BigDecimal.class, duration);
     }
 
     public void paid(VideoKey key, int attempts, StoredVideo video, Billing billing) {
@@ -95,23 +127,28 @@ public class Ledger {
 
     private void upsert(VideoKey key, LedgerState state, int attempts, String fileName, Long bytes, String sha256,
                         Object cost, Object remaining, String requestId, String error, boolean clearError) {
+        upsert(key, state, attempts, fileName, bytes, sha256, cost, remaining, requestId, error, clearError, null);
+    }
+
+    private void upsert(VideoKey key, LedgerState state, int attempts, String fileName, Long bytes, String sha256,
+                        Object cost, Object remaining, String requestId, String error, boolean clearError, String duration) {
         String limitedError = error == null ? null : error.length() > 2000 ? error.substring(0, 1997) + "..." : error;
         ownTransaction.executeWithoutResult(status -> {
             Timestamp now = now();
             int updated = jdbc.update("UPDATE kb_ledger SET state = ?, attempts = attempts + ?, file_name = COALESCE(?, file_name),"
                             + " bytes = COALESCE(?, bytes), sha256 = COALESCE(?, sha256), cost = COALESCE(?, cost),"
                             + " remaining_credits = COALESCE(?, remaining_credits), request_id = COALESCE(?, request_id),"
-                            + " error = " + (clearError ? "NULL" : "COALESCE(?, error)") + ", updated_at = ?"
+                            + " error = " + (clearError ? "NULL" : "COALESCE(?, error)") + ", duration = COALESCE(?, duration), updated_at = ?"
                             + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?",
                     clearError
-                            ? new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, now,
+                            ? new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, duration, now,
                                     key.campaign(), key.videoId(), key.requestHash(), key.simulated()}
-                            : new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, limitedError, now,
-                                    key.campaign(), key.videoId(), key.requestHash(), key.simulated()});
+                            : new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, limitedError,
+                                    duration, now, key.campaign(), key.videoId(), key.requestHash(), key.simulated()});
             if (updated == 0) {
-                jdbc.update("INSERT INTO kb_ledger (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                jdbc.update("INSERT INTO kb_ledger (" + INSERT_COLUMNS + ", duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         key.campaign(), key.videoId(), key.requestHash(), key.simulated(), state.name(), attempts, fileName, bytes,
-                        sha256, cost, remaining, requestId, limitedError, now, now);
+                        sha256, cost, remaining, requestId, limitedError, now, duration, now);
             }
         });
     }
@@ -124,10 +161,13 @@ public class Ledger {
         long bytes = rs.getLong("bytes");
         Long size = rs.wasNull() ? null : bytes;
         Timestamp updated = rs.getTimestamp("updated_at");
+        Timestamp submitted = rs.getTimestamp("submitted_at");
         return new LedgerEntry(
                 new VideoKey(rs.getString("campaign"), rs.getString("video_id"), rs.getString("request_hash"), rs.getBoolean("simulated")),
                 LedgerState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getString("file_name"), size,
                 rs.getString("sha256"), rs.getBigDecimal("cost"), rs.getBigDecimal("remaining_credits"),
-                rs.getString("request_id"), rs.getString("error"), updated == null ? Instant.EPOCH : updated.toInstant());
+                rs.getString("request_id"), rs.getString("error"), updated == null ? Instant.EPOCH : updated.toInstant(),
+                rs.getString("status_url"), rs.getString("response_url"), submitted == null ? null : submitted.toInstant(),
+                rs.getString("duration"));
     }
 }

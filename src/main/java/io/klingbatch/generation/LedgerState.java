@@ -1,6 +1,9 @@
 package io.klingbatch.generation;
 
-/** Where a paid call stands. SENT is written before the call, so a crash mid-call is never mistaken for "never sent". */
+/**
+ * Where a paid call stands. SENT is written before the call, so a crash mid-call is never mistaken for "never sent".
+ * SUBMITTED (v2) holds a request id the API accepted: it is polled, never sent again.
+ */
 public enum LedgerState {
-    SENT, PAID, FAILED, UNCERTAIN
+    SENT, SUBMITTED, PAID, FAILED, UNCERTAIN
 }

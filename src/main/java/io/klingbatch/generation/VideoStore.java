@@ -29,14 +29,36 @@ final class VideoStore {
     private static final int BUFFER = 64 * 1024;
 
     private final Path folder;
+    private final Ledger ledger;
 
-    VideoStore(Path folder) {
+    VideoStore(Path folder, Ledger ledger) {
         this.folder = folder;
+        this.ledger = ledger;
     }
 
     /** A sink that saves one video as {@code <id>.<ext>}. Reading errors stay IOExceptions (the download broke). */
-    VideoSink<StoredVideo> sinkFor(String id, FileMover mover) {
-        return (body, contentType) -> save(id, body, contentType, mover);
+    VideoSink<StoredVideo> sinkFor(VideoKey key) {
+        return (body, contentType) -> save(key.videoId(), body, contentType, fileName -> makeRoom(key, fileName));
+    }
+
+    /**
+     * A new version of a row takes the name {@code <id>.mp4}. Whatever file had that name is kept: an older paid
+     * version (real or simulated) becomes {@code <id>.<hash8>.mp4} with the ledger updated, and a file the ledger
+     * does not know becomes {@code <name>.previous}. A paid result is never overwritten.
+     */
+    private void makeRoom(VideoKey key, String fileName) {
+        Path target = folder.resolve(fileName);
+        for (LedgerEntry older : ledger.paidVersions(key.campaign(), key.videoId())) {
+            if (!older.key().equals(key) && fileName.equals(older.fileName()) && Files.exists(target)) {
+                String aside = key.videoId() + "." + older.key().requestHash().substring(0, 8)
+                        + (older.key().simulated() ? ".simulated" : "") + fileName.substring(key.videoId().length());
+                local(() -> Files.move(target, folder.resolve(aside), StandardCopyOption.REPLACE_EXISTING));
+                ledger.moved(older.key(), aside);
+            }
+        }
+        if (Files.exists(target)) {
+            local(() -> Files.move(target, folder.resolve(fileName + ".previous"), StandardCopyOption.REPLACE_EXISTING));
+        }
     }
 
     private StoredVideo save(String id, InputStream body, String contentType, FileMover mover) throws IOException {

@@ -4,6 +4,7 @@ import io.klingbatch.campaign.CampaignCsv;
 import io.klingbatch.campaign.CampaignItemReader;
 import io.klingbatch.campaign.PromptRow;
 import io.klingbatch.generation.CampaignRun;
+import io.klingbatch.generation.CostModel;
 import io.klingbatch.generation.GenerationWriter;
 import io.klingbatch.generation.Ledger;
 import io.klingbatch.generation.ProgressRelay;
@@ -11,7 +12,6 @@ import io.klingbatch.generation.RunSessions;
 import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckRowProcessor;
 import io.klingbatch.request.CheckedRow;
-import io.klingbatch.segmind.SegmindConnector;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -111,12 +111,9 @@ class CampaignJobConfiguration {
     @Bean
     @StepScope
     GenerationWriter generationWriter(@Value("#{stepExecution}") StepExecution stepExecution, Ledger ledger, RunSessions sessions,
-                                      SegmindConnector connector, ProgressRelay progress) {
+                                      ProgressRelay progress, CostModel costs) {
         CampaignRun run = run(stepExecution);
-        var client = run.campaign().client();
-        var session = sessions.open(stepExecution.getJobExecutionId(), () -> connector.open(run.simulated(), client.maxAttempts(),
-                client.baseDelay(), client.connectTimeout(), client.responseTimeout(), run.concurrency(), run.requestsPerMinute()));
-        return new GenerationWriter(run, ledger, session, progress);
+        return new GenerationWriter(run, ledger, sessions.open(stepExecution.getJobExecutionId(), run), progress, costs);
     }
 
     private static CampaignRun run(StepExecution stepExecution) {

@@ -1,6 +1,7 @@
 package io.klingbatch.job;
 
 import io.klingbatch.generation.CampaignReporter;
+import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.generation.RunSessions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -14,8 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Before a run: notes which host and process runs it, so a later command can tell a run that is really going
- * from one whose process was killed. After every run, completed, stopped or failed: closes the run's client and
- * rewrites the manifest.
+ * from one whose process was killed. After every run, completed, stopped or failed: waits for the run's v2
+ * results (nothing paid is left behind), closes its client and rewrites the manifest.
  */
 @Component
 class CampaignJobListener implements JobExecutionListener {
@@ -43,9 +44,16 @@ class CampaignJobListener implements JobExecutionListener {
 
     @Override
     public void afterJob(JobExecution jobExecution) {
-        sessions.close(jobExecution.getId());
+        CampaignRun run = CampaignParameters.toRun(jobExecution.getJobParameters());
         try {
-            reporter.writeManifest(CampaignParameters.toRun(jobExecution.getJobParameters()));
+            sessions.finish(jobExecution.getId(), run);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("could not collect every v2 result; they stay SUBMITTED for the next run", e);
+        }
+        try {
+            reporter.writeManifest(run);
         } catch (RuntimeException e) {
             log.error("could not rewrite the manifest", e);
             jobExecution.setStatus(BatchStatus.FAILED);

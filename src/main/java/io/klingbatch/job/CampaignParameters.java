@@ -2,6 +2,7 @@ package io.klingbatch.job;
 
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.campaign.CampaignLoader;
+import io.klingbatch.generation.Api;
 import io.klingbatch.generation.CampaignRun;
 import java.nio.file.Path;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -25,6 +26,8 @@ final class CampaignParameters {
     static final String RESEND_UNCERTAIN = "resend-uncertain";
     static final String CONCURRENCY = "concurrency";
     static final String REQUESTS_PER_MINUTE = "requests-per-minute";
+    static final String API = "api";
+    static final String MAX_CREDITS = "max-credits";
 
     private CampaignParameters() {
     }
@@ -39,6 +42,8 @@ final class CampaignParameters {
                 .addString(RESEND_UNCERTAIN, String.valueOf(run.resendUncertain()), false)
                 .addLong(CONCURRENCY, (long) run.concurrency(), false)
                 .addLong(REQUESTS_PER_MINUTE, (long) run.requestsPerMinute(), false)
+                .addString(API, run.api().name(), false)
+                .addString(MAX_CREDITS, run.maxCredits() == null ? "" : run.maxCredits().toPlainString(), false)
                 .toJobParameters();
     }
 
@@ -48,8 +53,11 @@ final class CampaignParameters {
         Campaign campaign = new CampaignLoader(source.getParent()).load(source, Path.of(parameters.getString(OUTPUT)));
         Long concurrency = parameters.getLong(CONCURRENCY);
         Long requestsPerMinute = parameters.getLong(REQUESTS_PER_MINUTE);
+        String budget = parameters.getString(MAX_CREDITS, "");
         return new CampaignRun(campaign, Boolean.parseBoolean(parameters.getString(SIMULATED)),
                 Boolean.parseBoolean(parameters.getString(RESEND_UNCERTAIN, "false")),
-                concurrency == null ? null : concurrency.intValue(), requestsPerMinute == null ? null : requestsPerMinute.intValue());
+                new CampaignRun.Overrides(concurrency == null ? null : concurrency.intValue(),
+                        requestsPerMinute == null ? null : requestsPerMinute.intValue(),
+                        Api.parse(parameters.getString(API, "V1")), budget.isEmpty() ? null : new java.math.BigDecimal(budget)));
     }
 }

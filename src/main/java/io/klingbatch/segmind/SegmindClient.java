@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -42,6 +43,8 @@ import org.apache.hc.core5.util.Timeout;
 public final class SegmindClient implements Closeable {
 
     static final String GENERATE_PATH = "/v1/kling-2.5-turbo";
+    static final String SUBMIT_PATH = "/v2/kling-2.5-turbo";
+    static final String CREDITS_PATH = "/v1/get-user-credits";
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final ClientSettings settings;
@@ -92,13 +95,93 @@ public final class SegmindClient implements Closeable {
      */
     public <T> Generated<T> generate(KlingRequest request, VideoSink<T> sink) {
         byte[] body = request.toJson();
+        return retrying(attempt -> post(GENERATE_PATH, body, "video/mp4, application/json",
+                (response, url) -> handle(response, sink, url, attempt)));
+    }
+
+    /**
+     * v2: submits a generation and returns at once with its request id and URLs. The caller must store them
+     * before waiting: a POST after a successful submit would start a second billable job, a GET never does.
+     *
+     * @throws UncertainException a 2xx without a request id (it may have been billed), or a reset after sending
+     */
+    public Submission submit(KlingRequest request) {
+        byte[] body = request.toJson();
+        return retrying(attempt -> post(SUBMIT_PATH, body, "application/json", (response, url) -> submission(response)));
+    }
+
+    /** v2: where a submitted generation stands. Safe to repeat; transient failures throw {@link RetryableException}. */
+    public TaskStatus poll(Submission submission) {
+        return get(submission.statusUrl(), (response, url) -> {
+            int code = response.getCode();
+            String body = readText(response.getEntity());
+            if (code == 404 || code == 410) {
+                return TaskStatus.gone("the API no longer knows request " + submission.requestId() + " (HTTP " + code + ")");
+            }
+            if (code != 200 && code != 422) {
+                throw ErrorMapper.fromResponse(code, body, header(response, "x-rate-limit-reset-at-utc"), url.toString());
+            }
+            return V2Json.status(body, code);
+        });
+    }
+
+    /**
+     * v2: reads a COMPLETED generation's result and streams its video into {@code sink}. Only the API's own host
+     * is sent the key: the output URL may be a file server of someone else's.
+     *
+     * @throws UncertainException the result names no video (it was billed all the same)
+     */
+    public <T> Generated<T> fetch(Submission submission, VideoSink<T> sink) {
+        V2Json.Result result = get(submission.responseUrl(), (response, url) -> {
+            int code = response.getCode();
+            String body = readText(response.getEntity());
+            if (code == 404 || code == 410) {
+                return null;
+            }
+            if (code != 200) {
+                throw ErrorMapper.fromResponse(code, body, header(response, "x-rate-limit-reset-at-utc"), url.toString());
+            }
+            return V2Json.result(body);
+        });
+        if (result == null) {
+            throw new UncertainException("the result of request " + submission.requestId() + " is gone (results are kept for an hour)", 404);
+        }
+        if (result.videoUrl() == null) {
+            throw new UncertainException("request " + submission.requestId() + " completed without a video URL in its result", 200);
+        }
+        URI video = submission.statusUrl().resolve(result.videoUrl());
+        T saved = get(video, (response, url) -> {
+            if (response.getCode() != 200) {
+                throw ErrorMapper.fromResponse(response.getCode(), readText(response.getEntity()), null, url.toString());
+            }
+            HttpEntity entity = response.getEntity();
+            try (InputStream in = entity.getContent()) {
+                return sink.save(in, entity.getContentType());
+            }
+        });
+        return new Generated<>(saved, new Billing(result.cost(), result.remainingCredits(), submission.requestId()), 1);
+    }
+
+    /** {@code GET /v1/get-user-credits}: the account's balance, for estimates before a run. */
+    public BigDecimal credits() {
+        return get(settings.baseUrl().resolve(CREDITS_PATH), (response, url) -> {
+            String body = readText(response.getEntity());
+            if (response.getCode() != 200) {
+                throw ErrorMapper.fromResponse(response.getCode(), body, null, url.toString());
+            }
+            return V2Json.credits(body);
+        });
+    }
+
+    /** Tries {@code call} until it succeeds or {@link RetryRule} says stop; 429 waits do not count as attempts. */
+    private <R> R retrying(java.util.function.IntFunction<R> call) {
         int attempts = 0;
         int rateLimitWaits = 0;
         while (true) {
             try {
                 gate.acquire();
                 attempts++;
-                return send(body, sink, attempts);
+                return call.apply(attempts);
             } catch (RateLimitedException limited) {
                 attempts--; // a 429 is not billed and not the request's fault: it is not an attempt
                 if (++rateLimitWaits > settings.maxRateLimitWaits()) {
@@ -142,15 +225,15 @@ public final class SegmindClient implements Closeable {
         }
     }
 
-    private <T> Generated<T> send(byte[] body, VideoSink<T> sink, int attempt) {
-        URI url = settings.baseUrl().resolve(GENERATE_PATH);
+    private <R> R post(String path, byte[] body, String accept, Handler<R> handler) {
+        URI url = settings.baseUrl().resolve(path);
         HttpPost post = new HttpPost(url);
         post.setHeader("x-api-key", apiKey);
-        post.setHeader("Accept", "video/mp4, application/json");
+        post.setHeader("Accept", accept);
         SentTracker entity = new SentTracker(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         post.setEntity(entity);
         try {
-            return http.execute(post, response -> handle(response, sink, url, attempt));
+            return http.execute(post, response -> handler.handle(response, url));
         } catch (UnknownHostException e) {
             throw new ApiRefusedException("cannot find the API's host " + url.getHost() + ": check segmind.base-url", 0, e);
         } catch (IOException e) {
@@ -164,6 +247,43 @@ public final class SegmindClient implements Closeable {
             throw new UncertainException("the connection broke after the request was sent (" + describe(e)
                     + "); the API may have charged for it", 0, e);
         }
+    }
+
+    /**
+     * A GET: always safe to repeat (nothing is billed), so every I/O failure is retryable. The key goes only to
+     * the API's own host.
+     */
+    private <R> R get(URI url, Handler<R> handler) {
+        HttpGet get = new HttpGet(url);
+        if (sameHost(url, settings.baseUrl())) {
+            get.setHeader("x-api-key", apiKey);
+        }
+        try {
+            return http.execute(get, response -> handler.handle(response, url));
+        } catch (UnknownHostException e) {
+            throw new RetryableException("cannot find host " + url.getHost(), 0, e);
+        } catch (IOException e) {
+            throw new RetryableException("could not read " + url + " (" + describe(e) + ")", 0, e);
+        }
+    }
+
+    private static boolean sameHost(URI a, URI b) {
+        return a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost()) && a.getPort() == b.getPort()
+                && String.valueOf(a.getScheme()).equalsIgnoreCase(b.getScheme());
+    }
+
+    private Submission submission(ClassicHttpResponse response) {
+        int code = response.getCode();
+        String body = readText(response.getEntity());
+        if (code < 200 || code > 299) {
+            throw ErrorMapper.fromResponse(code, body, header(response, "x-rate-limit-reset-at-utc"), settings.baseUrl().resolve(SUBMIT_PATH).toString());
+        }
+        return V2Json.submission(body, settings.baseUrl());
+    }
+
+    @FunctionalInterface
+    private interface Handler<R> {
+        R handle(ClassicHttpResponse response, URI url) throws IOException;
     }
 
     private <T> Generated<T> handle(ClassicHttpResponse response, VideoSink<T> sink, URI url, int attempt) throws IOException {

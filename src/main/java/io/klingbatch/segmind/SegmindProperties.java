@@ -11,6 +11,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Client settings ({@code segmind.*}); a job file's {@code client:} section overrides them per campaign.
  * The API key is not a setting: it comes only from the environment variable {@code SEGMIND_API_KEY}.
+ *
+ * <p>v2 (submit, then poll): status is polled every {@code pollInterval}, growing to {@code maxPollInterval}; a run
+ * waits at most {@code maxWait} for one result (the request stays stored and the next run collects it); the API
+ * keeps results for {@code resultRetention}; at most {@code maxInFlight} submitted requests wait at once.
  */
 @Validated
 @ConfigurationProperties("segmind")
@@ -22,7 +26,12 @@ public record SegmindProperties(
         @DefaultValue("10s") @NotNull Duration connectTimeout,
         @DefaultValue("5m") @NotNull Duration responseTimeout,
         @DefaultValue("10m") @NotNull Duration maxRateLimitWait,
-        @DefaultValue("100") @Min(1) int maxRateLimitWaits) {
+        @DefaultValue("100") @Min(1) int maxRateLimitWaits,
+        @DefaultValue("5s") @NotNull Duration pollInterval,
+        @DefaultValue("30s") @NotNull Duration maxPollInterval,
+        @DefaultValue("30m") @NotNull Duration maxWait,
+        @DefaultValue("1h") @NotNull Duration resultRetention,
+        @DefaultValue("100") @Min(1) int maxInFlight) {
 
     /** These settings with a campaign's overrides (each may be null) applied. */
     public ClientSettings with(URI baseUrlOverride, Integer attempts, Duration delay, Duration connect, Duration response, int connections) {

@@ -43,7 +43,7 @@ class RecoveryTest extends CampaignTestSupport {
         SERVER.stubFor(generate("desert").willReturn(video("req-desert")));
         Path csv = csv("id,prompt\nk,killed desert\nn,next desert\n");
         Campaign campaign = campaign(csv);
-        ledger.sent(new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false));
+        ledger.sent(new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false), "10");
 
         var result = run(csv);
 

@@ -1,0 +1,24 @@
+package io.klingbatch.generation;
+
+import io.klingbatch.segmind.CreditsExhaustedException;
+import java.math.BigDecimal;
+
+/** The campaign's {@code --max-credits} would be passed by the next call: stop, restartable with a larger budget. */
+public class BudgetReachedException extends CreditsExhaustedException {
+
+    private final BigDecimal limit;
+
+    BudgetReachedException(BigDecimal limit, BigDecimal spent, BigDecimal inFlight) {
+        super("the budget of " + plain(limit) + " credits is reached (" + plain(spent) + " spent"
+                + (inFlight.signum() > 0 ? ", " + plain(inFlight) + " in flight" : "") + ")", 0);
+        this.limit = limit;
+    }
+
+    public BigDecimal limit() {
+        return limit;
+    }
+
+    private static String plain(BigDecimal value) {
+        return value.stripTrailingZeros().toPlainString();
+    }
+}

@@ -45,9 +45,13 @@ public final class WireMockApi {
     }
 
     public static ResponseDefinitionBuilder video(String requestId) {
+        return video(requestId, "0.88");
+    }
+
+    public static ResponseDefinitionBuilder video(String requestId, String cost) {
         return aResponse().withStatus(200)
                 .withHeader("Content-Type", "video/mp4")
-                .withHeader("x-cost", "0.88")
+                .withHeader("x-cost", cost)
                 .withHeader("x-remaining-credits", "42.5")
                 .withHeader("x-request-id", requestId)
                 .withBody(VIDEO);

@@ -1,0 +1,206 @@
+package io.klingbatch.job;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.klingbatch.WireMockApi.SERVER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import io.klingbatch.CampaignTestSupport;
+import io.klingbatch.KlingTestConfiguration;
+import io.klingbatch.WireMockApi;
+import io.klingbatch.campaign.Campaign;
+import io.klingbatch.generation.Api;
+import io.klingbatch.generation.CampaignRun;
+import io.klingbatch.generation.Ledger;
+import io.klingbatch.generation.VideoKey;
+import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.request.CampaignChecks;
+import io.klingbatch.request.CheckedRow;
+import io.klingbatch.segmind.Submission;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** v2: submit, store the request id, poll, download; and what a restart does with requests it finds stored. */
+class V2GenerationTest extends CampaignTestSupport {
+
+    static final String SUBMIT = "/v2/kling-2.5-turbo";
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    CampaignChecks checks;
+
+    @Test
+    void submitsPollsUntilCompletedAndDownloads() throws Exception {
+        stubSubmit("sunrise", "req-sun");
+        stubStatus("req-sun", "QUEUED", "PROCESSING", "COMPLETED");
+        stubResult("req-sun");
+        Path csv = csv("id,prompt,duration\ns,sunrise over dunes,5\n");
+
+        var result = v2(csv, 2, null);
+
+        assertThat(result.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(Files.readAllBytes(output(csv).resolve("s.mp4"))).isEqualTo(WireMockApi.VIDEO);
+        assertThat(manifest(csv).get(1)).startsWith("s,1,GENERATED,s.mp4").contains(",0.44,9.56,req-sun,");
+        SERVER.verify(1, postRequestedFor(urlEqualTo(SUBMIT)));
+        assertThat(SERVER.findAll(WireMock.getRequestedFor(urlEqualTo("/v2/requests/req-sun/status")))).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aFailedTaskAnsweredAs422FailsTheRowWithTheApiReason() throws Exception {
+        stubSubmit("storm", "req-storm");
+        SERVER.stubFor(get(urlEqualTo("/v2/requests/req-storm/status")).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"FAILED\",\"error\":\"content policy violation\"}")));
+        Path csv = csv("id,prompt\nx,storm at sea\n");
+
+        var result = v2(csv, 1, null);
+
+        assertThat(result.summary().count(VideoStatus.FAILED)).isEqualTo(1);
+        assertThat(manifest(csv).get(1)).startsWith("x,1,FAILED").contains("content policy violation");
+    }
+
+    @Test
+    void aRequestStillRunningIsCollectedByTheNextRunNeverResubmitted() throws Exception {
+        stubSubmit("glacier", "req-ice");
+        SERVER.stubFor(get(urlEqualTo("/v2/requests/req-ice/status")).willReturn(okJson("{\"status\":\"PROCESSING\"}")));
+        Path csv = csv("id,prompt\ng,glacier calving\n");
+
+        var first = v2(csv, 1, null);
+
+        assertThat(first.summary().count(VideoStatus.PENDING)).isEqualTo(1);
+        assertThat(manifest(csv).get(1)).startsWith("g,1,PENDING").contains("req-ice");
+
+        stubStatus("req-ice", "COMPLETED");
+        stubResult("req-ice");
+        var second = v2(csv, 1, null);
+
+        assertThat(second.summary().allGenerated()).isTrue();
+        SERVER.verify(1, postRequestedFor(urlEqualTo(SUBMIT)));
+    }
+
+    @Test
+    void aRequestStoredByAKilledRunIsPolledNotResent() throws Exception {
+        Path csv = csv("id,prompt\nk,killed lighthouse\nn,new lighthouse\n");
+        Campaign campaign = campaign(csv);
+        VideoKey killed = new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false);
+        ledger.sent(killed, "10");
+        ledger.submitted(killed, 1, submission("req-killed"));
+        stubStatus("req-killed", "COMPLETED");
+        stubResult("req-killed");
+        stubSubmit("new lighthouse", "req-new");
+        stubStatus("req-new", "COMPLETED");
+        stubResult("req-new");
+
+        var result = v2(csv, 2, null);
+
+        assertThat(result.summary().allGenerated()).isTrue();
+        assertThat(WireMockApi.calls("killed lighthouse")).isEmpty();
+        SERVER.verify(1, postRequestedFor(urlEqualTo(SUBMIT)));
+    }
+
+    @Test
+    void anExpiredRequestIsUncertainWithThatReasonNotResent() throws Exception {
+        Path csv = csv("id,prompt\ne,expired meadow\n");
+        Campaign campaign = campaign(csv);
+        VideoKey expired = new VideoKey(campaign.output().toString(), "e", fingerprintOf(campaign, "e"), false);
+        ledger.sent(expired, "10");
+        ledger.submitted(expired, 1, submission("req-old"));
+        KlingTestConfiguration.TIME.advance(Duration.ofHours(2));
+        SERVER.stubFor(get(urlEqualTo("/v2/requests/req-old/status")).willReturn(aResponse().withStatus(404)));
+
+        var result = v2(csv, 1, null);
+
+        assertThat(result.summary().count(VideoStatus.UNCERTAIN)).isEqualTo(1);
+        assertThat(manifest(csv).get(1)).startsWith("e,1,UNCERTAIN").contains("its result is gone");
+        assertThat(WireMockApi.calls("expired meadow")).isEmpty();
+    }
+
+    @Test
+    void aSubmitAnswerWithoutARequestIdIsUncertainNotAnEndlessPoll() throws Exception {
+        SERVER.stubFor(post(urlEqualTo(SUBMIT)).willReturn(okJson("{\"status\":\"QUEUED\"}")));
+        Path csv = csv("id,prompt\nq,quiet pond\n");
+
+        var result = v2(csv, 1, null);
+
+        assertThat(result.summary().count(VideoStatus.UNCERTAIN)).isEqualTo(1);
+        assertThat(manifest(csv).get(1)).contains("named no request id");
+    }
+
+    @Test
+    void theBudgetStopsTheRunCountingCallsInFlightAndALargerOneContinues() throws Exception {
+        SERVER.stubFor(WireMockApi.generate("budget").willReturn(WireMockApi.video("req", "0.44").withFixedDelay(100)));
+        Path csv = csv("prompt,duration\nbudget one,5\nbudget two,5\nbudget three,5\nbudget four,5\n");
+
+        var stopped = launcher.run(new CampaignRun(campaign(csv), false, false, 3, 0, Api.V1, new BigDecimal("1.00")));
+
+        assertThat(stopped.execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(WireMockApi.paidCalls("budget")).isEqualTo(2);
+        assertThat(stopped.summary().spent()).isEqualByComparingTo("0.88");
+
+        var resumed = launcher.run(new CampaignRun(campaign(csv), false, false, 3, 0, Api.V1, new BigDecimal("2.00")));
+
+        assertThat(resumed.summary().allGenerated()).isTrue();
+        assertThat(WireMockApi.paidCalls("budget")).isEqualTo(4);
+    }
+
+    private io.klingbatch.job.RunResult v2(Path csv, int concurrency, BigDecimal budget) throws Exception {
+        return launcher.run(new CampaignRun(campaign(csv), false, false, concurrency, 0, Api.V2, budget));
+    }
+
+    private static Submission submission(String id) {
+        return new Submission(id, URI.create(WireMockApi.baseUrl() + "/v2/requests/" + id + "/status"),
+                URI.create(WireMockApi.baseUrl() + "/v2/requests/" + id));
+    }
+
+    private static void stubSubmit(String promptFragment, String id) {
+        SERVER.stubFor(post(urlEqualTo(SUBMIT)).withRequestBody(WireMock.containing(promptFragment)).willReturn(okJson("""
+                {"request_id": "%1$s", "status": "QUEUED", "status_url": "%2$s/v2/requests/%1$s/status",
+                 "response_url": "%2$s/v2/requests/%1$s"}""".formatted(id, WireMockApi.baseUrl()))));
+    }
+
+    private static void stubStatus(String id, String... states) {
+        String scenario = "status-" + id;
+        for (int i = 0; i < states.length; i++) {
+            var stub = get(urlEqualTo("/v2/requests/" + id + "/status")).inScenario(scenario)
+                    .whenScenarioStateIs(i == 0 ? STARTED : states[i - 1] + i);
+            if (i < states.length - 1) {
+                stub = stub.willSetStateTo(states[i] + (i + 1));
+            }
+            SERVER.stubFor(stub.willReturn(okJson("{\"status\":\"" + states[i] + "\"}")));
+        }
+    }
+
+    private static void stubResult(String id) {
+        SERVER.stubFor(get(urlEqualTo("/v2/requests/" + id)).willReturn(okJson("""
+                {"status": "COMPLETED", "output": "%s/files/%s.mp4", "metrics": {"cost": 0.44, "remaining_credits": 9.56}}"""
+                .formatted(WireMockApi.baseUrl(), id))));
+        SERVER.stubFor(get(urlPathEqualTo("/files/" + id + ".mp4")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "video/mp4").withBody(WireMockApi.VIDEO)));
+    }
+
+    private String fingerprintOf(Campaign campaign, String id) {
+        List<String> found = new ArrayList<>();
+        checks.scan(campaign, row -> {
+            if (row instanceof CheckedRow.Accepted accepted && accepted.row().id().equals(id)) {
+                found.add(accepted.request().fingerprint());
+            }
+        });
+        return found.get(0);
+    }
+}

@@ -45,6 +45,7 @@ public final class KlingBatchCli implements Runnable {
             CommandLine commandLine = new CommandLine(new KlingBatchCli())
                     .addSubcommand(new RunCommand(context))
                     .addSubcommand(new ValidateCommand(context))
+                    .addSubcommand(new StatusCommand(context))
                     .addSubcommand(new BenchCommand(context))
                     .setOut(out)
                     .setErr(err)
@@ -55,7 +56,7 @@ public final class KlingBatchCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use 'run' or 'validate'.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use 'run', 'validate', 'status' or 'bench'.");
     }
 
     /** Anything no command handled: a configuration problem (exit 2) or a bug (exit 70); never a stack trace here. */

@@ -3,19 +3,20 @@ package io.klingbatch.cli;
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.campaign.CampaignLoader;
 import io.klingbatch.generation.Api;
+import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
+import io.klingbatch.generation.CostEstimate;
 import io.klingbatch.generation.CampaignSummary;
 import io.klingbatch.generation.ProgressRelay;
-import io.klingbatch.generation.VideoNotSavedException;
 import io.klingbatch.generation.VideoStatus;
 import io.klingbatch.job.CampaignAlreadyRunningException;
 import io.klingbatch.job.CampaignLauncher;
 import io.klingbatch.job.RunResult;
+import io.klingbatch.job.StopReason;
 import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckedRow;
 import io.klingbatch.segmind.ApiKeySource;
 import io.klingbatch.segmind.ApiRefusedException;
-import io.klingbatch.segmind.CreditsExhaustedException;
 import io.klingbatch.segmind.SegmindConnector;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,6 +98,10 @@ final class RunCommand implements Callable<Integer> {
         }
         CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain,
                 new CampaignRun.Overrides(concurrency, requestsPerMinute, Api.parse(api), maxCredits));
+        Integer refused = checkBalance(run);
+        if (refused != null) {
+            return refused;
+        }
         cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
         RunResult result;
         try {
@@ -108,6 +113,45 @@ final class RunCommand implements Callable<Integer> {
             cli.bean(ProgressRelay.class).listen(null);
         }
         return outcome(campaign, result);
+    }
+
+    /**
+     * Compares the account's balance with what the rows left should cost. Says how many rows it covers and goes on
+     * (the run stops restartably when credits end), or refuses with {@code --require-credits}. A balance that cannot
+     * be read is a note, not an error, except a refused key: then nothing can succeed.
+     */
+    private Integer checkBalance(CampaignRun run) {
+        java.math.BigDecimal balance;
+        try {
+            balance = cli.bean(SegmindConnector.class).credits(run.simulated());
+        } catch (io.klingbatch.segmind.SegmindException e) {
+            if (e instanceof ApiRefusedException && e.status() == 401) {
+                cli.console.error("Not started: " + e.getMessage() + ". No call was made.");
+                return ExitCode.REFUSED_BY_API.code;
+            }
+            cli.console.say("Note: could not read the account's balance (" + e.getMessage() + "); going on.");
+            return null;
+        }
+        CostEstimate estimate = cli.bean(CampaignReporter.class).estimate(run, balance);
+        if (estimate.rows() == 0 || estimate.covered() == estimate.rows()) {
+            if (estimate.rows() > 0) {
+                cli.console.say("Balance " + plain(balance) + " credits; the " + estimate.rows() + " rows to make should cost about "
+                        + plain(estimate.total()) + ".");
+            }
+            return null;
+        }
+        String sentence = "Balance " + plain(balance) + " credits covers about " + estimate.covered() + " of the " + estimate.rows()
+                + " rows to make (estimated " + plain(estimate.total()) + " credits)";
+        if (requireCredits) {
+            cli.console.error("Not started: " + sentence + ". Top up, or run without --require-credits to make what the balance covers.");
+            return ExitCode.STOPPED_RESTARTABLE.code;
+        }
+        cli.console.say(sentence + "; the run stops when credits run out and continues after a top-up with the same command.");
+        return null;
+    }
+
+    private static String plain(java.math.BigDecimal value) {
+        return value.setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     /** Reads the whole CSV once before anything is paid: an unusable file stops here, with exit 2. */
@@ -135,34 +179,45 @@ final class RunCommand implements Callable<Integer> {
             return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
         }
         JobExecution execution = result.execution();
-        Throwable cause = rootCause(execution);
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             cli.console.say((summary.allGenerated() ? "Done: every row has its video. " : "Finished. ") + counts(summary)
                     + uncertainNote(summary) + " Manifest: " + manifest + ".");
             return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
         }
-        if (cause instanceof CreditsExhaustedException credits) {
-            cli.console.say("Stopped: " + credits.getMessage() + ". " + summary.count(VideoStatus.GENERATED) + " rows done, "
-                    + summary.left() + " left. Top up your Segmind credits and run the same command again: kling-batch "
-                    + String.join(" ", spec.commandLine().getParseResult().originalArgs()) + ". Manifest: " + manifest + ".");
-            return ExitCode.STOPPED_RESTARTABLE.code;
-        }
-        if (cause instanceof ApiRefusedException refused) {
-            cli.console.error("Stopped: " + refused.getMessage() + ". No further calls were made; " + summary.count(VideoStatus.GENERATED)
-                    + " rows done, " + summary.left() + " left. Fix it and run the same command again.");
-            return ExitCode.REFUSED_BY_API.code;
-        }
-        if (cause instanceof VideoNotSavedException notSaved) {
-            cli.console.error("Stopped: " + notSaved.getMessage() + ". Free the space or fix the folder, then run the same command again.");
-            return ExitCode.INTERNAL.code;
-        }
-        if (cause instanceof io.klingbatch.campaign.CampaignFileException file) {
-            cli.console.error("Stopped: " + file.getMessage() + ". Manifest: " + manifest + ".");
-            return ExitCode.USAGE.code;
-        }
-        cli.console.error("Stopped by an internal error (" + (cause == null ? execution.getExitStatus().getExitDescription() : cause.getMessage())
-                + "). Details are in .kling-batch/kling-batch.log. Nothing paid is lost; run the same command again to continue.");
-        return ExitCode.INTERNAL.code;
+        StopReason stop = StopReason.of(execution);
+        String progress = summary.count(VideoStatus.GENERATED) + " rows done, " + summary.left() + " left.";
+        return switch (stop.kind()) {
+            case BUDGET -> {
+                cli.console.say("Stopped: " + stop.message() + ". " + progress + " Run again with a larger --max-credits to continue. "
+                        + "Manifest: " + manifest + ".");
+                yield ExitCode.STOPPED_RESTARTABLE.code;
+            }
+            case CREDITS -> {
+                cli.console.say("Stopped: " + stop.message() + ". " + progress + " Top up your Segmind credits and run the same "
+                        + "command again: kling-batch " + String.join(" ", spec.commandLine().getParseResult().originalArgs())
+                        + ". Manifest: " + manifest + ".");
+                yield ExitCode.STOPPED_RESTARTABLE.code;
+            }
+            case REFUSED -> {
+                cli.console.error("Stopped: " + stop.message() + ". No further calls were made; " + progress
+                        + " Fix it and run the same command again.");
+                yield ExitCode.REFUSED_BY_API.code;
+            }
+            case NOT_SAVED -> {
+                cli.console.error("Stopped: " + stop.message() + ". Free the space or fix the folder, then run the same command again.");
+                yield ExitCode.INTERNAL.code;
+            }
+            case CAMPAIGN_FILE -> {
+                cli.console.error("Stopped: " + stop.message() + ". Manifest: " + manifest + ".");
+                yield ExitCode.USAGE.code;
+            }
+            case NONE, INTERNAL -> {
+                cli.console.error("Stopped by an internal error (" + (stop.message() == null ? execution.getExitStatus().getExitDescription()
+                        : stop.message()) + "). Details are in .kling-batch/kling-batch.log. Nothing paid is lost; run the same command "
+                        + "again to continue.");
+                yield ExitCode.INTERNAL.code;
+            }
+        };
     }
 
     private static String counts(CampaignSummary summary) {
@@ -183,21 +238,6 @@ final class RunCommand implements Callable<Integer> {
         }
         return " " + summary.count(VideoStatus.UNCERTAIN) + " uncertain row(s) may have been charged without a result ("
                 + summary.uncertainReasons().get(0) + "); they are not resent unless you add --resend-uncertain.";
-    }
-
-    /** The deepest cause that says why the run ended, from any step's failures. */
-    private static Throwable rootCause(JobExecution execution) {
-        Throwable found = null;
-        for (Throwable failure : execution.getAllFailureExceptions()) {
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                if (t instanceof io.klingbatch.segmind.SegmindException || t instanceof VideoNotSavedException
-                        || t instanceof io.klingbatch.campaign.CampaignFileException) {
-                    return t;
-                }
-                found = t;
-            }
-        }
-        return found;
     }
 
     private String relative(Path path) {

@@ -4,6 +4,9 @@ import io.klingbatch.campaign.Campaign;
 import io.klingbatch.campaign.CampaignLoader;
 import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckedRow;
+import io.klingbatch.generation.CostModel;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,16 +33,22 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         Campaign campaign = new CampaignLoader(cli.workingDirectory).load(campaignFile, null);
         int[] counts = {0, 0};
+        CostModel costs = cli.bean(CostModel.class);
+        BigDecimal[] estimate = {BigDecimal.ZERO};
         List<String> unknown = cli.bean(CampaignChecks.class).scan(campaign, checked -> {
             counts[0]++;
             if (checked instanceof CheckedRow.Rejected rejected) {
                 counts[1]++;
                 cli.console.say(RowLines.rejected(rejected));
+            } else {
+                estimate[0] = estimate[0].add(costs.estimate(((CheckedRow.Accepted) checked).request().duration()));
             }
         });
         if (!unknown.isEmpty()) {
             cli.console.say("Note: unknown columns ignored: " + String.join(", ", unknown) + ".");
         }
+        cli.console.say("Estimated cost of the " + (counts[0] - counts[1]) + " valid rows: about "
+                + estimate[0].setScale(2, RoundingMode.HALF_UP).toPlainString() + " credits.");
         if (counts[1] == 0) {
             cli.console.say("All " + counts[0] + " rows of " + campaign.csv().getFileName() + " are valid.");
             return ExitCode.OK.code;

@@ -4,6 +4,7 @@ import com.opencsv.CSVWriterBuilder;
 import com.opencsv.ICSVWriter;
 import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckedRow;
+import io.klingbatch.request.VideoRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -35,10 +36,31 @@ public class CampaignReporter {
 
     private final CampaignChecks checks;
     private final Ledger ledger;
+    private final CostModel costs;
 
-    CampaignReporter(CampaignChecks checks, Ledger ledger) {
+    CampaignReporter(CampaignChecks checks, Ledger ledger, CostModel costs) {
         this.checks = checks;
         this.ledger = ledger;
+        this.costs = costs;
+    }
+
+    /**
+     * What the rows a run would still pay for are expected to cost, and how many of them, in CSV order, a balance
+     * covers (pass null for no balance).
+     */
+    public CostEstimate estimate(CampaignRun run, BigDecimal balance) {
+        BigDecimal[] total = {BigDecimal.ZERO};
+        int[] rows = {0, 0};
+        walk(run, line -> {
+            if (line.toSend()) {
+                total[0] = total[0].add(costs.estimate(line.duration()));
+                rows[0]++;
+                if (balance != null && total[0].compareTo(balance) <= 0) {
+                    rows[1]++;
+                }
+            }
+        });
+        return new CostEstimate(rows[0], total[0], balance == null ? rows[0] : rows[1]);
     }
 
     /** The state without writing anything. */
@@ -105,24 +127,25 @@ public class CampaignReporter {
         String id = checked.row().id();
         int row = checked.row().row();
         if (checked instanceof CheckedRow.Rejected rejected) {
-            return new ManifestLine(id, row, VideoStatus.REJECTED, null, null, null, 0, null, null, null, rejected.reason());
+            return new ManifestLine(id, row, VideoStatus.REJECTED, null, null, null, 0, null, null, null, rejected.reason(), null, false);
         }
-        String hash = ((CheckedRow.Accepted) checked).request().fingerprint();
-        LedgerEntry entry = byVersion.get(id + "\u0000" + hash);
+        VideoRequest request = ((CheckedRow.Accepted) checked).request();
+        String duration = request.duration();
+        LedgerEntry entry = byVersion.get(id + "\u0000" + request.fingerprint());
         if (entry == null) {
-            return new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, 0, null, null, null, null);
+            return new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, 0, null, null, null, null, duration, true);
         }
         return switch (entry.state()) {
             case PAID -> new ManifestLine(id, row, VideoStatus.GENERATED, entry.fileName(), entry.bytes(), entry.sha256(),
-                    entry.attempts(), entry.cost(), entry.remainingCredits(), entry.requestId(), null);
+                    entry.attempts(), entry.cost(), entry.remainingCredits(), entry.requestId(), null, duration, false);
             case FAILED -> new ManifestLine(id, row, VideoStatus.FAILED, null, null, null, entry.attempts(), null, null,
-                    entry.requestId(), entry.error());
+                    entry.requestId(), entry.error(), duration, true);
             case UNCERTAIN -> new ManifestLine(id, row, VideoStatus.UNCERTAIN, null, null, null, entry.attempts(), null, null,
-                    entry.requestId(), entry.error());
+                    entry.requestId(), entry.error(), duration, false);
             case SUBMITTED -> new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, entry.attempts(), null, null,
-                    entry.requestId(), "submitted; the result is still being made and the next run collects it");
+                    entry.requestId(), "submitted; the result is still being made and the next run collects it", duration, false);
             case SENT -> new ManifestLine(id, row, VideoStatus.UNCERTAIN, null, null, null, entry.attempts(), null, null,
-                    entry.requestId(), "a call was in flight when the run ended; the API may have charged for it");
+                    entry.requestId(), "a call was in flight when the run ended; the API may have charged for it", duration, false);
         };
     }
 

@@ -52,6 +52,8 @@ class CampaignJobListener implements JobExecutionListener {
         } catch (RuntimeException e) {
             log.error("could not collect every v2 result; they stay SUBMITTED for the next run", e);
         }
+        StopReason.of(jobExecution).store(jobExecution);
+        jobRepository.updateExecutionContext(jobExecution);
         try {
             reporter.writeManifest(run);
         } catch (RuntimeException e) {

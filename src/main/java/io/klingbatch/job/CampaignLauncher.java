@@ -87,14 +87,12 @@ public class CampaignLauncher {
      * can be restarted. One that may really be running (here or on another host) is left alone.
      */
     private void recoverIfOrphaned(JobExecution last) {
-        String host = last.getExecutionContext().getString(CampaignJobListener.HOST, "");
-        long pid = last.getExecutionContext().getLong(CampaignJobListener.PID, -1L);
-        boolean sameHost = host.equals(CampaignJobListener.hostName());
-        boolean alive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        if (sameHost && !alive && pid != ProcessHandle.current().pid()) {
+        if (CampaignHistory.owner(last) == CampaignHistory.Owner.GONE) {
             jobOperator.recover(last);
             return;
         }
+        String host = last.getExecutionContext().getString(CampaignJobListener.HOST, "");
+        long pid = last.getExecutionContext().getLong(CampaignJobListener.PID, -1L);
         throw new CampaignAlreadyRunningException("this campaign is already running (" + (host.isEmpty() ? "unknown host" : host)
                 + (pid > 0 ? ", process " + pid : "") + ", since " + last.getStartTime() + "); wait for it to finish, or stop that process first");
     }

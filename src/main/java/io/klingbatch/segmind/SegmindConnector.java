@@ -49,6 +49,13 @@ public class SegmindConnector implements DisposableBean {
         return new SegmindClient(properties.with(null, attempts, baseDelay, connectTimeout, responseTimeout, workers), key, gate, sleeper);
     }
 
+    /** The account's balance ({@code GET /v1/get-user-credits}), or the simulator's. */
+    public java.math.BigDecimal credits(boolean simulated) {
+        try (SegmindClient client = open(simulated, 1, null, null, java.time.Duration.ofSeconds(30), 1, 0)) {
+            return client.credits();
+        }
+    }
+
     public synchronized SegmindSimulator simulator() {
         if (simulator == null) {
             simulator = new SegmindSimulator(simulatorProperties.credits(), simulatorProperties.latency(), simulatorProperties.sigma(),

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Random;
 import java.util.UUID;
@@ -53,6 +55,7 @@ public final class SegmindSimulator implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final LongAdder latencyMillis = new LongAdder();
     private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
+    private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private BigDecimal credits;
 
     /**
@@ -82,6 +85,9 @@ public final class SegmindSimulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext(SegmindClient.GENERATE_PATH, this::generate);
         server.createContext("/v1/get-user-credits", this::credits);
+        server.createContext(SegmindClient.SUBMIT_PATH, this::submit);
+        server.createContext("/v2/requests/", this::requests);
+        server.createContext("/v2/files/", this::requests);
         server.start();
     }
 
@@ -123,55 +129,119 @@ public final class SegmindSimulator implements AutoCloseable {
 
     private void generate(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                respond(exchange, 405, "{\"error\":\"Method Not Allowed\"}");
+            Accepted accepted = accept(exchange);
+            if (accepted == null) {
                 return;
             }
-            if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
-                respond(exchange, 401, "{\"error\":\"Invalid API key\"}");
-                return;
-            }
-            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-            if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-                respond(exchange, 406, "{\"error\":\"Content-Type must be application/json\"}");
-                return;
-            }
-            JsonNode body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = JSON.readTree(in);
-            } catch (RuntimeException e) {
-                respond(exchange, 400, "{\"error\":\"Body is not JSON\"}");
-                return;
-            }
-            if (body.path("prompt").asString("").isBlank()) {
-                respond(exchange, 400, "{\"error\":\"prompt is required\"}");
-                return;
-            }
-            BigDecimal cost = "5".equals(body.path("duration").asString("10")) ? new BigDecimal("0.44") : new BigDecimal("0.88");
-            if (!reserve(cost)) {
-                respond(exchange, 406, "{\"error\":\"Insufficient credits. Please top up your account.\"}");
-                return;
-            }
-            arrivals.add(System.nanoTime());
-            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            try {
-                Duration latency = latency(body.path("prompt").asString(""));
-                latencyMillis.add(latency.toMillis());
-                sleep(latency);
-            } finally {
-                inFlight.decrementAndGet();
-            }
-            String requestId = UUID.randomUUID().toString();
+            sleep(accepted.latency);
+            inFlight.decrementAndGet();
             generations.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "video/mp4");
-            exchange.getResponseHeaders().set("x-cost", cost.toPlainString());
+            exchange.getResponseHeaders().set("x-cost", accepted.cost.toPlainString());
             exchange.getResponseHeaders().set("x-remaining-credits", remainingCredits().toPlainString());
-            exchange.getResponseHeaders().set("x-request-id", requestId);
+            exchange.getResponseHeaders().set("x-request-id", UUID.randomUUID().toString());
             exchange.sendResponseHeaders(200, videoBytes);
             try (OutputStream out = exchange.getResponseBody()) {
                 writeVideo(out);
             }
         }
+    }
+
+    /** v2: accepts (and bills) at once; the video is ready after the latency. */
+    private void submit(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Accepted accepted = accept(exchange);
+            if (accepted == null) {
+                return;
+            }
+            inFlight.decrementAndGet(); // the generation runs on, but this request is answered
+            String id = UUID.randomUUID().toString();
+            tasks.put(id, new Task(accepted.cost, System.nanoTime() + accepted.latency.toNanos()));
+            generations.incrementAndGet();
+            String base = baseUrl() + "/v2/requests/" + id;
+            respond(exchange, 200, "{\"request_id\":\"" + id + "\",\"status\":\"QUEUED\",\"status_url\":\"" + base
+                    + "/status\",\"response_url\":\"" + base + "\"}");
+        }
+    }
+
+    /** v2: {@code /v2/requests/{id}/status}, {@code /v2/requests/{id}} and the video file. */
+    private void requests(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (!path.startsWith("/v2/files/") && !apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+                respond(exchange, 401, "{\"error\":\"Invalid API key\"}");
+                return;
+            }
+            String id = path.replaceFirst("^/v2/(requests|files)/", "").replaceFirst("(/status|\\.mp4)$", "");
+            Task task = tasks.get(id);
+            if (task == null) {
+                respond(exchange, 404, "{\"error\":\"Request not found\"}");
+                return;
+            }
+            boolean ready = System.nanoTime() >= task.readyAt;
+            if (path.endsWith("/status")) {
+                respond(exchange, 200, "{\"status\":\"" + (ready ? "COMPLETED" : "PROCESSING") + "\"}");
+            } else if (path.startsWith("/v2/files/")) {
+                exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+                exchange.sendResponseHeaders(200, videoBytes);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    writeVideo(out);
+                }
+            } else if (!ready) {
+                respond(exchange, 200, "{\"status\":\"PROCESSING\"}");
+            } else {
+                respond(exchange, 200, "{\"status\":\"COMPLETED\",\"output\":\"" + baseUrl() + "/v2/files/" + id
+                        + ".mp4\",\"metrics\":{\"cost\":" + task.cost.toPlainString() + ",\"remaining_credits\":"
+                        + remainingCredits().toPlainString() + "}}");
+            }
+        }
+    }
+
+    /**
+     * What v1 and v2 share: key, Content-Type, body and credits checked, the credits taken, the latency drawn.
+     * Answers the error itself and returns null when the request is refused.
+     */
+    private Accepted accept(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            respond(exchange, 405, "{\"error\":\"Method Not Allowed\"}");
+            return null;
+        }
+        if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+            respond(exchange, 401, "{\"error\":\"Invalid API key\"}");
+            return null;
+        }
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            respond(exchange, 406, "{\"error\":\"Content-Type must be application/json\"}");
+            return null;
+        }
+        JsonNode body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = JSON.readTree(in);
+        } catch (RuntimeException e) {
+            respond(exchange, 400, "{\"error\":\"Body is not JSON\"}");
+            return null;
+        }
+        if (body.path("prompt").asString("").isBlank()) {
+            respond(exchange, 400, "{\"error\":\"prompt is required\"}");
+            return null;
+        }
+        BigDecimal cost = "5".equals(body.path("duration").asString("10")) ? new BigDecimal("0.44") : new BigDecimal("0.88");
+        if (!reserve(cost)) {
+            respond(exchange, 406, "{\"error\":\"Insufficient credits. Please top up your account.\"}");
+            return null;
+        }
+        arrivals.add(System.nanoTime());
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        Duration latency = latency(body.path("prompt").asString(""));
+        latencyMillis.add(latency.toMillis());
+        return new Accepted(cost, latency);
+    }
+
+    private record Accepted(BigDecimal cost, Duration latency) {
+    }
+
+    private record Task(BigDecimal cost, long readyAt) {
     }
 
     private void credits(HttpExchange exchange) throws IOException {

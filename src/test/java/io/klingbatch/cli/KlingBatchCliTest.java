@@ -145,4 +145,64 @@ class KlingBatchCliTest extends CampaignTestSupport {
         assertThat(cli("validate", "job.yml")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown setting 'concurency'");
     }
+
+    @Test
+    void statusOfAStoppedCampaignSaysWhatToDoWithoutCallingTheApi() throws Exception {
+        SERVER.stubFor(generate("first lake").willReturn(video("req-1")));
+        SERVER.stubFor(generate("second lake").willReturn(error(406, "Insufficient credits")));
+        csv("prompt\nfirst lake\nsecond lake\nbad,row,too,many\n");
+        assertThat(cli("status", "campaign.csv")).isZero();
+        assertThat(out.toString()).contains("last run: none", "next: not run yet");
+
+        assertThat(cli("run", "campaign.csv", "--concurrency", "1")).isEqualTo(3);
+        SERVER.resetRequests();
+        assertThat(cli("status", "campaign.csv")).isZero();
+        assertThat(out.toString()).contains("generated 1, rejected 1, failed 0, uncertain 0, pending 1", "credits spent 0.88",
+                "last run: STOPPED", "next: stopped: out of credits; top up and run the same command");
+
+        assertThat(cli("status", "campaign.csv", "--json")).isZero();
+        assertThat(out.toString()).contains("\"counts\":{\"generated\":1,\"rejected\":1,\"failed\":0,\"uncertain\":0,\"pending\":1}",
+                "\"status\":\"STOPPED\"", "\"stopReason\":\"CREDITS\"");
+        assertThat(SERVER.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void validatePrintsTheEstimatedCostOfTheValidRows() throws Exception {
+        csv("prompt,duration\nshort,5\nlong,10\nbroken,7\n");
+        assertThat(cli("validate", "campaign.csv")).isEqualTo(1);
+        assertThat(out.toString()).contains("Estimated cost of the 2 valid rows: about 1.32 credits.");
+    }
+
+    @Test
+    void requireCreditsRefusesWhenTheBalanceCannotCoverTheCampaign() throws Exception {
+        SERVER.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/get-user-credits")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"credits\": 1.0, \"free-credits\": 0}")));
+        csv("prompt,duration\nfirst cliff,10\nsecond cliff,10\n");
+
+        assertThat(cli("run", "campaign.csv", "--require-credits")).isEqualTo(3);
+        assertThat(err.toString()).contains("Balance 1 credits covers about 1 of the 2 rows to make (estimated 1.76 credits)");
+        assertThat(WireMockApi.allCalls()).isZero();
+    }
+
+    @Test
+    void aBudgetStopExitsThreeAndNamesTheBudget() throws Exception {
+        SERVER.stubFor(generate("ridge").willReturn(video("req", "0.44")));
+        csv("prompt,duration\nfirst ridge,5\nsecond ridge,5\nthird ridge,5\n");
+
+        assertThat(cli("run", "campaign.csv", "--max-credits", "1", "--concurrency", "1")).isEqualTo(3);
+        assertThat(out.toString()).contains("Stopped: the budget of 1 credits is reached (0.88 spent)", "larger --max-credits");
+        assertThat(WireMockApi.paidCalls("ridge")).isEqualTo(2);
+
+        assertThat(cli("run", "campaign.csv", "--max-credits", "2")).isZero();
+        assertThat(WireMockApi.paidCalls("ridge")).isEqualTo(3);
+    }
+
+    @Test
+    void theSimulatedApiAlsoSpeaksV2() throws Exception {
+        KlingTestConfiguration.KEY.set(null);
+        csv("id,prompt,duration\nv,queued harbour,5\n");
+
+        assertThat(cli("run", "campaign.csv", "--simulate", "--api", "v2", "--output", "v2-out")).isZero();
+        assertThat(Files.readAllBytes(folder.resolve("v2-out/v.mp4"))).isNotEmpty();
+    }
 }

@@ -1,0 +1,53 @@
+package io.klingbatch.job;
+
+import io.klingbatch.campaign.Campaign;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+/** What the job repository knows of a campaign's runs, for {@code status} and for telling a live run from a killed one. */
+@Component
+public class CampaignHistory {
+
+    /** Whether the process of an execution still marked running is there. */
+    public enum Owner { ALIVE, GONE, ELSEWHERE }
+
+    private final JobRepository jobRepository;
+    private final Job campaignJob;
+
+    CampaignHistory(JobRepository jobRepository, Job campaignJob) {
+        this.jobRepository = jobRepository;
+        this.campaignJob = campaignJob;
+    }
+
+    /** The campaign's most recent execution (any pass, any CSV version), if it ever ran into this output folder. */
+    public Optional<JobExecution> lastExecution(Campaign campaign) {
+        String source = campaign.source().toString();
+        String output = campaign.output().toString();
+        return jobRepository.findJobInstances(campaignJob.getName()).stream()
+                .map(jobRepository::getLastJobExecution)
+                .filter(Objects::nonNull)
+                .filter(execution -> source.equals(execution.getJobParameters().getString(CampaignParameters.CAMPAIGN))
+                        && output.equals(execution.getJobParameters().getString(CampaignParameters.OUTPUT)))
+                .max(Comparator.comparing(JobExecution::getId));
+    }
+
+    /** Whether an execution was run in simulated mode. */
+    public static boolean simulated(JobExecution execution) {
+        return Boolean.parseBoolean(execution.getJobParameters().getString(CampaignParameters.SIMULATED));
+    }
+
+    public static Owner owner(JobExecution execution) {
+        String host = execution.getExecutionContext().getString(CampaignJobListener.HOST, "");
+        long pid = execution.getExecutionContext().getLong(CampaignJobListener.PID, -1L);
+        if (!host.equals(CampaignJobListener.hostName())) {
+            return Owner.ELSEWHERE;
+        }
+        boolean alive = pid == ProcessHandle.current().pid() || pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return alive ? Owner.ALIVE : Owner.GONE;
+    }
+}

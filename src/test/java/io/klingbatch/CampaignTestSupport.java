@@ -5,6 +5,8 @@ import io.klingbatch.campaign.CampaignLoader;
 import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.job.CampaignLauncher;
 import io.klingbatch.job.RunResult;
+import io.klingbatch.request.CampaignChecks;
+import io.klingbatch.request.CheckedRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +35,9 @@ public abstract class CampaignTestSupport {
 
     @Autowired
     protected CampaignLauncher launcher;
+
+    @Autowired
+    protected CampaignChecks checks;
 
     @DynamicPropertySource
     static void api(DynamicPropertyRegistry registry) {
@@ -75,6 +80,17 @@ public abstract class CampaignTestSupport {
 
     protected Path output(Path file) {
         return campaign(file).output();
+    }
+
+    /** The request fingerprint the ledger keys row {@code id} of a campaign by. */
+    protected String fingerprintOf(Campaign campaign, String id) {
+        List<String> found = new java.util.ArrayList<>();
+        checks.scan(campaign, row -> {
+            if (row instanceof CheckedRow.Accepted accepted && accepted.row().id().equals(id)) {
+                found.add(accepted.request().fingerprint());
+            }
+        });
+        return found.get(0);
     }
 
     protected List<String> manifest(Path file) throws IOException {

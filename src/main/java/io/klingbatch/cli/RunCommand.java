@@ -1,7 +1,6 @@
 package io.klingbatch.cli;
 
 import io.klingbatch.campaign.Campaign;
-import io.klingbatch.campaign.CampaignLoader;
 import io.klingbatch.generation.Api;
 import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
@@ -25,9 +24,9 @@ import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -38,11 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "command again: it continues where it stopped and never pays again for a row already generated.")
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "<campaign.csv | jobs/NAME.yml>", description = "A campaign CSV, or a job file that names one.")
-    Path campaignFile;
-
-    @Option(names = "--output", paramLabel = "DIR", description = "Output folder (default: the job file's 'output', else out/<campaign>).")
-    Path output;
+    @Mixin
+    CampaignSelection selection;
 
     @Option(names = "--simulate", description = "Use the built-in simulated API on the loopback: no key, no network, simulated credits.")
     boolean simulate;
@@ -78,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Campaign campaign = new CampaignLoader(cli.workingDirectory).load(campaignFile, output);
+        Campaign campaign = selection.load(cli.workingDirectory);
         if (!simulate && !cli.bean(SegmindConnector.class).hasApiKey()) {
             cli.console.error("No API key: set the environment variable " + ApiKeySource.VARIABLE
                     + " to your Segmind key, or add --simulate to try the simulated API.");

@@ -1,7 +1,6 @@
 package io.klingbatch.cli;
 
 import io.klingbatch.campaign.Campaign;
-import io.klingbatch.campaign.CampaignLoader;
 import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.generation.CampaignSummary;
@@ -9,7 +8,6 @@ import io.klingbatch.generation.VideoStatus;
 import io.klingbatch.job.CampaignHistory;
 import io.klingbatch.job.StopReason;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -19,8 +17,8 @@ import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code status}: where a campaign stands, from the job repository and the ledger only; no API call at all. */
@@ -30,11 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
                 + "the last run's state, and the next step. Reads only the job repository and the ledger: nothing is paid.")
 final class StatusCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "<campaign.csv | jobs/NAME.yml>", description = "A campaign CSV, or a job file that names one.")
-    Path campaignFile;
-
-    @Option(names = "--output", paramLabel = "DIR", description = "Output folder, if the run was given one.")
-    Path output;
+    @Mixin
+    CampaignSelection selection;
 
     @Option(names = "--json", description = "Print one JSON object instead of sentences.")
     boolean json;
@@ -47,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Campaign campaign = new CampaignLoader(cli.workingDirectory).load(campaignFile, output);
+        Campaign campaign = selection.load(cli.workingDirectory);
         Optional<JobExecution> last = cli.bean(CampaignHistory.class).lastExecution(campaign);
         boolean simulated = last.map(CampaignHistory::simulated).orElse(false);
         CampaignSummary summary = cli.bean(CampaignReporter.class).summarize(new CampaignRun(campaign, simulated, false));

@@ -14,10 +14,7 @@ import io.klingbatch.campaign.Campaign;
 import io.klingbatch.generation.Ledger;
 import io.klingbatch.generation.VideoKey;
 import io.klingbatch.generation.VideoStatus;
-import io.klingbatch.request.CampaignChecks;
-import io.klingbatch.request.CheckedRow;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -31,9 +28,6 @@ class RecoveryTest extends CampaignTestSupport {
 
     @Autowired
     Ledger ledger;
-
-    @Autowired
-    CampaignChecks checks;
 
     @Autowired
     JobRepository jobRepository;
@@ -99,15 +93,5 @@ class RecoveryTest extends CampaignTestSupport {
         Process process = new ProcessBuilder("true").start();
         process.waitFor();
         return process.pid();
-    }
-
-    private String fingerprintOf(Campaign campaign, String id) {
-        List<String> found = new ArrayList<>();
-        checks.scan(campaign, row -> {
-            if (row instanceof CheckedRow.Accepted accepted && accepted.row().id().equals(id)) {
-                found.add(accepted.request().fingerprint());
-            }
-        });
-        return found.get(0);
     }
 }

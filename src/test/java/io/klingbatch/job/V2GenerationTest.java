@@ -21,15 +21,12 @@ import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.generation.Ledger;
 import io.klingbatch.generation.VideoKey;
 import io.klingbatch.generation.VideoStatus;
-import io.klingbatch.request.CampaignChecks;
-import io.klingbatch.request.CheckedRow;
 import io.klingbatch.segmind.Submission;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -42,9 +39,6 @@ class V2GenerationTest extends CampaignTestSupport {
 
     @Autowired
     Ledger ledger;
-
-    @Autowired
-    CampaignChecks checks;
 
     @Test
     void submitsPollsUntilCompletedAndDownloads() throws Exception {
@@ -192,15 +186,5 @@ class V2GenerationTest extends CampaignTestSupport {
                 .formatted(WireMockApi.baseUrl(), id))));
         SERVER.stubFor(get(urlPathEqualTo("/files/" + id + ".mp4")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "video/mp4").withBody(WireMockApi.VIDEO)));
-    }
-
-    private String fingerprintOf(Campaign campaign, String id) {
-        List<String> found = new ArrayList<>();
-        checks.scan(campaign, row -> {
-            if (row instanceof CheckedRow.Accepted accepted && accepted.row().id().equals(id)) {
-                found.add(accepted.request().fingerprint());
-            }
-        });
-        return found.get(0);
     }
 }

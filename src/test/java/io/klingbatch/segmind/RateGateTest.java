@@ -2,25 +2,18 @@ package io.klingbatch.segmind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import io.klingbatch.TestTime;
 import org.junit.jupiter.api.Test;
 
 class RateGateTest {
 
-    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-
-    private final MutableClock clock = new MutableClock(START);
-    private final List<Duration> sleeps = new ArrayList<>();
-    private final Sleeper sleeper = duration -> {
-        sleeps.add(duration);
-        clock.advance(duration);
-    };
+    private final TestTime clock = new TestTime();
+    private final Instant start = clock.instant();
+    private final Sleeper sleeper = clock.sleeper();
 
     @Test
     void withoutLimitNeverSleeps() throws InterruptedException {
@@ -30,51 +23,51 @@ class RateGateTest {
             gate.acquire();
         }
 
-        assertThat(sleeps).isEmpty();
-        assertThat(clock.instant()).isEqualTo(START);
+        assertThat(clock.sleeps()).isEmpty();
+        assertThat(clock.instant()).isEqualTo(start);
     }
 
     @Test
     void pauseHoldsAcquireExactlyUntilThen() throws InterruptedException {
         RateGate gate = new RateGate(clock, sleeper, 0);
-        gate.pauseUntil(START.plusSeconds(42));
+        gate.pauseUntil(start.plusSeconds(42));
 
         gate.acquire();
 
-        assertThat(clock.instant()).isEqualTo(START.plusSeconds(42));
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(42));
+        assertThat(clock.instant()).isEqualTo(start.plusSeconds(42));
+        assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(42));
     }
 
     @Test
     void pauseInThePastDoesNotWait() throws InterruptedException {
         RateGate gate = new RateGate(clock, sleeper, 0);
-        gate.pauseUntil(START.minusSeconds(5));
+        gate.pauseUntil(start.minusSeconds(5));
 
         gate.acquire();
 
-        assertThat(sleeps).isEmpty();
+        assertThat(clock.sleeps()).isEmpty();
     }
 
     @Test
     void laterPauseWins() throws InterruptedException {
         RateGate gate = new RateGate(clock, sleeper, 0);
-        gate.pauseUntil(START.plusSeconds(10));
-        gate.pauseUntil(START.plusSeconds(30));
+        gate.pauseUntil(start.plusSeconds(10));
+        gate.pauseUntil(start.plusSeconds(30));
 
         gate.acquire();
 
-        assertThat(clock.instant()).isEqualTo(START.plusSeconds(30));
+        assertThat(clock.instant()).isEqualTo(start.plusSeconds(30));
     }
 
     @Test
     void earlierPauseDoesNotShortenTheWait() throws InterruptedException {
         RateGate gate = new RateGate(clock, sleeper, 0);
-        gate.pauseUntil(START.plusSeconds(30));
-        gate.pauseUntil(START.plusSeconds(10));
+        gate.pauseUntil(start.plusSeconds(30));
+        gate.pauseUntil(start.plusSeconds(10));
 
         gate.acquire();
 
-        assertThat(clock.instant()).isEqualTo(START.plusSeconds(30));
+        assertThat(clock.instant()).isEqualTo(start.plusSeconds(30));
     }
 
     @Test
@@ -86,8 +79,8 @@ class RateGateTest {
         clock.advance(Duration.ofSeconds(30));
         gate.acquire();
 
-        assertThat(sleeps).containsExactly(Duration.ofMillis(20_100));
-        assertThat(clock.instant()).isEqualTo(START.plusMillis(50_100));
+        assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(20_100));
+        assertThat(clock.instant()).isEqualTo(start.plusMillis(50_100));
     }
 
     @Test
@@ -113,17 +106,17 @@ class RateGateTest {
     @Test
     void pauseAlsoHoldsARateLimitedGate() throws InterruptedException {
         RateGate gate = new RateGate(clock, sleeper, 3);
-        gate.pauseUntil(START.plusSeconds(5));
+        gate.pauseUntil(start.plusSeconds(5));
 
         gate.acquire();
 
-        assertThat(clock.instant()).isEqualTo(START.plusSeconds(5));
+        assertThat(clock.instant()).isEqualTo(start.plusSeconds(5));
     }
 
     @Test
     void aPauseSetByOneWorkerHoldsAnother() throws Exception {
         RateGate gate = new RateGate(clock, sleeper, 0);
-        Thread refused = new Thread(() -> gate.pauseUntil(START.plusSeconds(30)));
+        Thread refused = new Thread(() -> gate.pauseUntil(start.plusSeconds(30)));
         refused.start();
         refused.join();
 
@@ -137,35 +130,6 @@ class RateGateTest {
         other.start();
         other.join();
 
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(30));
-    }
-
-    /** A clock that only moves when told to. */
-    static final class MutableClock extends Clock {
-
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
+        assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(30));
     }
 }

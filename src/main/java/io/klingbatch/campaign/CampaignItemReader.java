@@ -19,7 +19,7 @@ public class CampaignItemReader extends AbstractItemCountingItemStreamItemReader
         this.file = file;
         this.first = first;
         setName("campaignCsv");
-        setMaxItemCount(Math.max(0, last - first + 1));
+        setMaxItemCount(Math.max(1, last - first + 1)); // an empty range (no data rows) reads nothing anyway
     }
 
     @Override

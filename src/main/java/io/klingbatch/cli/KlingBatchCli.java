@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
                 + "never loses a paid video, names every bad row, and resumes where it stopped with the same command.",
                 "The API key comes only from the environment variable SEGMIND_API_KEY."},
         footer = {"", "Exit codes: 0 all rows generated, 1 some rows not generated, 2 usage or configuration error, "
-                + "3 stopped and restartable (credits ran out, budget reached), 4 refused by the API (key or URL), 70 internal error."})
+                + "3 stopped and restartable (credits ran out, budget reached, API unreachable), 4 refused by the API (key or URL), 70 internal error."})
 public final class KlingBatchCli implements Runnable {
 
     @CommandLine.Spec
@@ -84,6 +84,7 @@ public final class KlingBatchCli implements Runnable {
                 .bannerMode(Banner.Mode.OFF)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
+                .registerShutdownHook(false) // Ctrl-C must not close the context under a running job (RunCommand says what to do)
                 .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
 }

@@ -74,6 +74,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         Campaign campaign = selection.load(cli.workingDirectory);
         if (!simulate && !cli.bean(SegmindConnector.class).hasApiKey()) {
             cli.console.error("No API key: set the environment variable " + ApiKeySource.VARIABLE
@@ -81,8 +82,48 @@ final class RunCommand implements Callable<Integer> {
             return ExitCode.USAGE.code;
         }
         precheck(campaign);
-        if (concurrency != null && concurrency < 1 || requestsPerMinute != null && requestsPerMinute < 1) {
-            throw new ParameterException(spec.commandLine(), "--concurrency and --requests-per-minute must be at least 1.");
+        CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain,
+                new CampaignRun.Overrides(concurrency, requestsPerMinute, Api.parse(api), maxCredits));
+        Integer refused = checkBalance(run);
+        if (refused != null) {
+            return refused;
+        }
+        cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
+        Thread interrupted = new Thread(() -> cli.console.error("Interrupted. Every paid video so far is saved; a call that was in "
+                + "flight may have been charged and is marked UNCERTAIN. Run the same command to continue:\n  " + sameCommand()));
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        RunResult result;
+        try {
+            result = cli.bean(CampaignLauncher.class).run(run);
+        } catch (CampaignAlreadyRunningException e) {
+            cli.console.error("Not started: " + e.getMessage() + ".");
+            return ExitCode.USAGE.code;
+        } finally {
+            cli.bean(ProgressRelay.class).listen(null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already stopping: the hook says what to do
+            }
+        }
+        warnAboutMissingFiles(result.summary());
+        return outcome(campaign, result);
+    }
+
+    private void warnAboutMissingFiles(CampaignSummary summary) {
+        if (!summary.missingFiles().isEmpty()) {
+            cli.console.say("Warning: " + summary.missingFiles().size() + " paid " + (summary.missingFiles().size() == 1 ? "video is" : "videos are")
+                    + " missing from the output folder (" + String.join(", ", summary.missingFiles().subList(0, Math.min(5, summary.missingFiles().size())))
+                    + (summary.missingFiles().size() > 5 ? ", ..." : "") + "). They were paid for, so they are not made again: restore them from a backup.");
+        }
+    }
+
+    private void checkOptions() {
+        if (concurrency != null && concurrency < 1) {
+            throw new ParameterException(spec.commandLine(), "--concurrency must be at least 1 (got " + concurrency + ").");
+        }
+        if (requestsPerMinute != null && requestsPerMinute < 1) {
+            throw new ParameterException(spec.commandLine(), "--requests-per-minute must be at least 1 (got " + requestsPerMinute + ").");
         }
         if (maxCredits != null && maxCredits.signum() <= 0) {
             throw new ParameterException(spec.commandLine(), "--max-credits must be a positive number of credits.");
@@ -92,23 +133,6 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--api must be v1 or v2.");
         }
-        CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain,
-                new CampaignRun.Overrides(concurrency, requestsPerMinute, Api.parse(api), maxCredits));
-        Integer refused = checkBalance(run);
-        if (refused != null) {
-            return refused;
-        }
-        cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
-        RunResult result;
-        try {
-            result = cli.bean(CampaignLauncher.class).run(run);
-        } catch (CampaignAlreadyRunningException e) {
-            cli.console.error("Not started: " + e.getMessage() + ".");
-            return ExitCode.USAGE.code;
-        } finally {
-            cli.bean(ProgressRelay.class).listen(null);
-        }
-        return outcome(campaign, result);
     }
 
     /**
@@ -131,13 +155,13 @@ final class RunCommand implements Callable<Integer> {
         CostEstimate estimate = cli.bean(CampaignReporter.class).estimate(run, balance);
         if (estimate.rows() == 0 || estimate.covered() == estimate.rows()) {
             if (estimate.rows() > 0) {
-                cli.console.say("Balance " + plain(balance) + " credits; the " + estimate.rows() + " rows to make should cost about "
+                cli.console.say("Balance " + plain(balance) + " credits; the " + Words.rows(estimate.rows()) + " to make should cost about "
                         + plain(estimate.total()) + ".");
             }
             return null;
         }
         String sentence = "Balance " + plain(balance) + " credits covers about " + estimate.covered() + " of the " + estimate.rows()
-                + " rows to make (estimated " + plain(estimate.total()) + " credits)";
+                + (estimate.rows() == 1 ? " row" : " rows") + " to make (estimated " + plain(estimate.total()) + " credits)";
         if (requireCredits) {
             cli.console.error("Not started: " + sentence + ". Top up, or run without --require-credits to make what the balance covers.");
             return ExitCode.STOPPED_RESTARTABLE.code;
@@ -163,7 +187,7 @@ final class RunCommand implements Callable<Integer> {
             cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
                     + String.join(", ", unknown) + ".");
         }
-        cli.console.say("Campaign " + campaign.name() + ": " + counts[0] + " rows (" + (counts[0] - counts[1]) + " valid, "
+        cli.console.say("Campaign " + campaign.name() + ": " + Words.rows(counts[0]) + " (" + (counts[0] - counts[1]) + " valid, "
                 + counts[1] + " rejected), videos in " + relative(campaign.output()) + (simulate ? ", simulated API" : "") + ".");
     }
 
@@ -181,30 +205,34 @@ final class RunCommand implements Callable<Integer> {
             return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
         }
         StopReason stop = StopReason.of(execution);
-        String progress = summary.count(VideoStatus.GENERATED) + " rows done, " + summary.left() + " left.";
+        String progress = Words.rows(summary.count(VideoStatus.GENERATED)) + " done, " + summary.left() + " left.";
         return switch (stop.kind()) {
             case BUDGET -> {
-                cli.console.say("Stopped: " + stop.message() + ". " + progress + " Run again with a larger --max-credits to continue. "
-                        + "Manifest: " + manifest + ".");
+                cli.console.say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
+                        + ". Run again with a larger --max-credits to continue.");
                 yield ExitCode.STOPPED_RESTARTABLE.code;
             }
             case CREDITS -> {
-                cli.console.say("Stopped: " + stop.message() + ". " + progress + " Top up your Segmind credits and run the same "
-                        + "command again: kling-batch " + String.join(" ", spec.commandLine().getParseResult().originalArgs())
-                        + ". Manifest: " + manifest + ".");
+                cli.console.say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
+                        + ". Top up your Segmind credits and run the same command again:\n  " + sameCommand());
+                yield ExitCode.STOPPED_RESTARTABLE.code;
+            }
+            case UNREACHABLE -> {
+                cli.console.say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
+                        + ". Check the network (and segmind.base-url), then run the same command again:\n  " + sameCommand());
                 yield ExitCode.STOPPED_RESTARTABLE.code;
             }
             case REFUSED -> {
-                cli.console.error("Stopped: " + stop.message() + ". No further calls were made; " + progress
+                cli.console.error("Stopped: " + Words.clause(stop.message()) + ". No further calls were made; " + progress
                         + " Fix it and run the same command again.");
                 yield ExitCode.REFUSED_BY_API.code;
             }
             case NOT_SAVED -> {
-                cli.console.error("Stopped: " + stop.message() + ". Free the space or fix the folder, then run the same command again.");
+                cli.console.error("Stopped: " + Words.clause(stop.message()) + ". Free the space or fix the folder, then run the same command again.");
                 yield ExitCode.INTERNAL.code;
             }
             case CAMPAIGN_FILE -> {
-                cli.console.error("Stopped: " + stop.message() + ". Manifest: " + manifest + ".");
+                cli.console.error("Stopped: " + Words.clause(stop.message()) + ". Manifest: " + manifest + ".");
                 yield ExitCode.USAGE.code;
             }
             case NONE, INTERNAL -> {
@@ -218,7 +246,7 @@ final class RunCommand implements Callable<Integer> {
 
     private static String counts(CampaignSummary summary) {
         List<String> parts = new ArrayList<>();
-        parts.add(summary.count(VideoStatus.GENERATED) + " of " + summary.rows() + " rows generated");
+        parts.add(summary.count(VideoStatus.GENERATED) + " of " + Words.rows(summary.rows()) + " generated");
         for (VideoStatus status : List.of(VideoStatus.REJECTED, VideoStatus.FAILED, VideoStatus.UNCERTAIN, VideoStatus.PENDING)) {
             if (summary.count(status) > 0) {
                 parts.add(summary.count(status) + " " + status.name().toLowerCase(java.util.Locale.ROOT));
@@ -234,6 +262,10 @@ final class RunCommand implements Callable<Integer> {
         }
         return " " + summary.count(VideoStatus.UNCERTAIN) + " uncertain row(s) may have been charged without a result ("
                 + summary.uncertainReasons().get(0) + "); they are not resent unless you add --resend-uncertain.";
+    }
+
+    private String sameCommand() {
+        return Invocation.of(cli.workingDirectory, spec.commandLine().getParseResult().originalArgs());
     }
 
     private String relative(Path path) {

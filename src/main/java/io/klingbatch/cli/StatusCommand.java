@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
     /** The next step, in one sentence, from the last run's state and the rows' standing. */
     static String next(CampaignSummary summary, JobExecution last) {
         if (last == null) {
-            return "not run yet; run it with: kling-batch run <this file>";
+            return "not run yet; start it with the run command";
         }
         BatchStatus status = last.getStatus();
         if (status.isRunning()) {
@@ -79,6 +79,7 @@ final class StatusCommand implements Callable<Integer> {
             return switch (stop.kind()) {
                 case CREDITS -> "stopped: out of credits; top up and run the same command";
                 case BUDGET -> "stopped: " + stop.message() + "; run again with a larger --max-credits";
+                case UNREACHABLE -> "stopped: the API could not be reached; check the network and run the same command";
                 case REFUSED -> "stopped: " + stop.message() + "; fix it and run the same command";
                 case NOT_SAVED -> "stopped: a video could not be saved; free the space and run the same command";
                 case CAMPAIGN_FILE -> "stopped: " + stop.message() + "; fix the file and run the same command";

@@ -45,7 +45,8 @@ final class ValidateCommand implements Callable<Integer> {
             }
         });
         if (!unknown.isEmpty()) {
-            cli.console.say("Note: unknown columns ignored: " + String.join(", ", unknown) + ".");
+            cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
+                    + String.join(", ", unknown) + ".");
         }
         cli.console.say("Estimated cost of the " + (counts[0] - counts[1]) + " valid rows: about "
                 + estimate[0].setScale(2, RoundingMode.HALF_UP).toPlainString() + " credits.");

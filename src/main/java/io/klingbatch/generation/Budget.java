@@ -20,7 +20,7 @@ final class Budget {
 
     synchronized void reserve(BigDecimal estimate) {
         if (limit != null && spent.add(reserved).add(estimate).compareTo(limit) > 0) {
-            throw new BudgetReachedException(limit, spent, reserved);
+            throw new BudgetReachedException(limit, spent, reserved, estimate);
         }
         reserved = reserved.add(estimate);
     }

@@ -8,9 +8,10 @@ public class BudgetReachedException extends CreditsExhaustedException {
 
     private final BigDecimal limit;
 
-    BudgetReachedException(BigDecimal limit, BigDecimal spent, BigDecimal inFlight) {
-        super("the budget of " + plain(limit) + " credits is reached (" + plain(spent) + " spent"
-                + (inFlight.signum() > 0 ? ", " + plain(inFlight) + " in flight" : "") + ")", 0);
+    BudgetReachedException(BigDecimal limit, BigDecimal spent, BigDecimal inFlight, BigDecimal next) {
+        super("the budget of " + plain(limit) + " credits would be passed by the next video (about " + plain(next)
+                + " credits on top of " + plain(spent) + " paid" + (inFlight.signum() > 0 ? " and " + plain(inFlight) + " in flight" : "")
+                + ")", 0);
         this.limit = limit;
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -110,8 +111,16 @@ public class CampaignReporter {
         Map<VideoStatus, Integer> counts = CampaignSummary.emptyCounts();
         Set<String> uncertainReasons = new LinkedHashSet<>();
         int[] rows = {0};
+        Path folder = run.campaign().output();
+        List<String> missing = new ArrayList<>();
         List<String> unknown = checks.scan(run.campaign(), checked -> {
             ManifestLine line = line(checked, byVersion);
+            if (line.status() == VideoStatus.GENERATED && line.file() != null && !Files.exists(folder.resolve(line.file()))) {
+                missing.add(line.file());
+                line = new ManifestLine(line.id(), line.row(), line.status(), line.file(), line.bytes(), line.sha256(), line.attempts(),
+                        line.cost(), line.remainingCredits(), line.requestId(), "the file is missing from the output folder; it was paid "
+                        + "for, so it is not made again: restore it from a backup", line.duration(), false);
+            }
             rows[0]++;
             counts.merge(line.status(), 1, Integer::sum);
             if (line.status() == VideoStatus.UNCERTAIN && line.error() != null) {
@@ -120,7 +129,7 @@ public class CampaignReporter {
             each.accept(line);
         });
         return new CampaignSummary(rows[0], counts, spent, latestPaid == null ? null : latestPaid.remainingCredits(),
-                unknown, List.copyOf(uncertainReasons));
+                unknown, List.copyOf(uncertainReasons), List.copyOf(missing));
     }
 
     private static ManifestLine line(CheckedRow checked, Map<String, LedgerEntry> byVersion) {

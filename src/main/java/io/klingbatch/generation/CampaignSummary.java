@@ -12,9 +12,10 @@ import java.util.Map;
  * @param spent             credits of every paid call of this campaign (older versions included)
  * @param remainingCredits  the balance the API reported last, or null
  * @param uncertainReasons  why rows are UNCERTAIN (distinct reasons)
+ * @param missingFiles      videos that were paid for but are no longer in the output folder
  */
 public record CampaignSummary(int rows, Map<VideoStatus, Integer> counts, BigDecimal spent, BigDecimal remainingCredits,
-                              List<String> unknownColumns, List<String> uncertainReasons) {
+                              List<String> unknownColumns, List<String> uncertainReasons, List<String> missingFiles) {
 
     public int count(VideoStatus status) {
         return counts.getOrDefault(status, 0);

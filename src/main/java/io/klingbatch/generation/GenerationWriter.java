@@ -3,6 +3,7 @@ package io.klingbatch.generation;
 import io.klingbatch.request.CheckedRow;
 import io.klingbatch.request.VideoRequest;
 import io.klingbatch.segmind.ApiRefusedException;
+import io.klingbatch.segmind.ApiUnreachableException;
 import io.klingbatch.segmind.CreditsExhaustedException;
 import io.klingbatch.segmind.Generated;
 import io.klingbatch.segmind.KlingRequest;
@@ -123,7 +124,7 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
             ledger.uncertain(key, Math.max(1, uncertain.attempts()), uncertain.getMessage());
             session.budget().settle(estimate, null);
             progress.uncertain(id, number, uncertain.getMessage());
-        } else if (e instanceof CreditsExhaustedException || e instanceof ApiRefusedException) {
+        } else if (e instanceof CreditsExhaustedException || e instanceof ApiRefusedException || e instanceof ApiUnreachableException) {
             ledger.release(key, before);
             session.budget().release(estimate);
             session.stop((SegmindException) e);
@@ -140,7 +141,7 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
     /** Once any worker found that the run must stop, no worker starts another call. */
     private void stopIfAnotherWorkerMust() throws RunStoppedException {
         SegmindException reason = session.stopReason();
-        if (reason instanceof CreditsExhaustedException) {
+        if (reason instanceof CreditsExhaustedException || reason instanceof ApiUnreachableException) {
             throw new RunStoppedException(reason);
         }
         if (reason != null) {

@@ -24,15 +24,16 @@ public class CampaignHistory {
         this.campaignJob = campaignJob;
     }
 
-    /** The campaign's most recent execution (any pass, any CSV version), if it ever ran into this output folder. */
+    /**
+     * The most recent execution that wrote into the campaign's output folder (any pass, any CSV version, whether it
+     * was started from the CSV or from a job file naming it: the folder is what the ledger keys a campaign by).
+     */
     public Optional<JobExecution> lastExecution(Campaign campaign) {
-        String source = campaign.source().toString();
         String output = campaign.output().toString();
         return jobRepository.findJobInstances(campaignJob.getName()).stream()
                 .map(jobRepository::getLastJobExecution)
                 .filter(Objects::nonNull)
-                .filter(execution -> source.equals(execution.getJobParameters().getString(CampaignParameters.CAMPAIGN))
-                        && output.equals(execution.getJobParameters().getString(CampaignParameters.OUTPUT)))
+                .filter(execution -> output.equals(execution.getJobParameters().getString(CampaignParameters.OUTPUT)))
                 .max(Comparator.comparing(JobExecution::getId));
     }
 

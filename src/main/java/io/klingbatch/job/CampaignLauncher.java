@@ -4,6 +4,7 @@ import io.klingbatch.campaign.CampaignFileException;
 import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.generation.CampaignSummary;
+import io.klingbatch.generation.OutputFolder;
 import io.klingbatch.generation.VideoStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,7 @@ public class CampaignLauncher {
     }
 
     public RunResult run(CampaignRun run) throws Exception {
+        OutputFolder.claim(run.campaign());
         String csvSha256 = sha256(run.campaign().csv());
         for (long pass = 1; ; pass++) {
             JobParameters parameters = CampaignParameters.of(run, csvSha256, pass);
@@ -62,7 +64,7 @@ public class CampaignLauncher {
                 if (worthAnotherPass(summary, run)) {
                     continue;
                 }
-                return new RunResult(null, summary);
+                return new RunResult(null, reporter.writeManifest(run));
             }
             if (status.isRunning()) {
                 recoverIfOrphaned(last);

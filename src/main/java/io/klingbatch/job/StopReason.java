@@ -4,6 +4,7 @@ import io.klingbatch.campaign.CampaignFileException;
 import io.klingbatch.generation.BudgetReachedException;
 import io.klingbatch.generation.VideoNotSavedException;
 import io.klingbatch.segmind.ApiRefusedException;
+import io.klingbatch.segmind.ApiUnreachableException;
 import io.klingbatch.segmind.CreditsExhaustedException;
 import io.klingbatch.segmind.SegmindException;
 import org.springframework.batch.core.job.JobExecution;
@@ -15,7 +16,7 @@ import org.springframework.batch.core.job.JobExecution;
  */
 public record StopReason(Kind kind, String message) {
 
-    public enum Kind { NONE, CREDITS, BUDGET, REFUSED, NOT_SAVED, CAMPAIGN_FILE, INTERNAL }
+    public enum Kind { NONE, CREDITS, BUDGET, UNREACHABLE, REFUSED, NOT_SAVED, CAMPAIGN_FILE, INTERNAL }
 
     static final String KIND = "kling.stop.kind";
     static final String MESSAGE = "kling.stop.message";
@@ -55,6 +56,9 @@ public record StopReason(Kind kind, String message) {
         }
         if (t instanceof CreditsExhaustedException) {
             return new StopReason(Kind.CREDITS, t.getMessage());
+        }
+        if (t instanceof ApiUnreachableException) {
+            return new StopReason(Kind.UNREACHABLE, t.getMessage());
         }
         if (t instanceof ApiRefusedException) {
             return new StopReason(Kind.REFUSED, t.getMessage());

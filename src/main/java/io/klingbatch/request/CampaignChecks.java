@@ -41,8 +41,13 @@ public class CampaignChecks {
         RequestValidator validator = validatorFor(campaign);
         try (CampaignCsv csv = CampaignCsv.open(campaign.csv())) {
             PromptRow row;
+            boolean any = false;
             while ((row = csv.next()) != null) {
+                any = true;
                 each.accept(validator.check(row));
+            }
+            if (!any) {
+                throw new CampaignFileException(campaign.csv(), "has a header but no data rows: add one row per video");
             }
             return csv.unknownColumns();
         }

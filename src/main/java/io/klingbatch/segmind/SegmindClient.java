@@ -195,6 +195,11 @@ public final class SegmindClient implements Closeable {
                     throw error;
                 }
                 if (attempts >= settings.maxAttempts()) {
+                    if (error.status() == 0 && error instanceof RetryableException) {
+                        // no connection at all, attempt after attempt: every other row would fail the same way
+                        throw new ApiUnreachableException("could not reach " + settings.baseUrl().getHost() + " in " + attempts
+                                + " attempts (" + error.getMessage() + ")", error).attempts(attempts);
+                    }
                     throw (RowFailedException) new RowFailedException("gave up after " + attempts + " attempts: "
                             + error.getMessage(), error.status(), error).attempts(attempts);
                 }
@@ -235,7 +240,7 @@ public final class SegmindClient implements Closeable {
         try {
             return http.execute(post, response -> handler.handle(response, url));
         } catch (UnknownHostException e) {
-            throw new ApiRefusedException("cannot find the API's host " + url.getHost() + ": check segmind.base-url", 0, e);
+            throw new RetryableException("cannot find the host " + url.getHost() + " (no network, or a wrong segmind.base-url)", 0, e);
         } catch (IOException e) {
             if (!entity.fullySent()) {
                 throw new RetryableException("could not reach " + url.getHost() + " (" + describe(e) + ")", 0, e);
@@ -309,12 +314,13 @@ public final class SegmindClient implements Closeable {
         }
     }
 
-    private static String readText(HttpEntity entity) {
+    /** An error body as text, with the API key blanked out should the server echo it back. */
+    private String readText(HttpEntity entity) {
         if (entity == null) {
             return "";
         }
         try (InputStream in = entity.getContent()) {
-            return new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+            return new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8).replace(apiKey, "[the API key]");
         } catch (IOException e) {
             return "";
         }

@@ -93,8 +93,8 @@ class KlingBatchCliTest extends CampaignTestSupport {
         csv("prompt\nfirst hill\nsecond hill\n");
 
         assertThat(cli("run", "campaign.csv")).isEqualTo(3);
-        assertThat(out.toString()).contains("Stopped: out of credits", "1 rows done, 1 left",
-                "run the same command again: kling-batch run campaign.csv");
+        assertThat(out.toString()).contains("Stopped: out of credits", "1 row done, 1 left",
+                "run the same command again:\n  kling-batch run campaign.csv");
 
         SERVER.stubFor(generate("second hill").willReturn(video("req-2")));
         assertThat(cli("run", "campaign.csv")).isZero();
@@ -190,7 +190,7 @@ class KlingBatchCliTest extends CampaignTestSupport {
         csv("prompt,duration\nfirst ridge,5\nsecond ridge,5\nthird ridge,5\n");
 
         assertThat(cli("run", "campaign.csv", "--max-credits", "1", "--concurrency", "1")).isEqualTo(3);
-        assertThat(out.toString()).contains("Stopped: the budget of 1 credits is reached (0.88 spent)", "larger --max-credits");
+        assertThat(out.toString()).contains("Stopped: the budget of 1 credits would be passed by the next video", "larger --max-credits");
         assertThat(WireMockApi.paidCalls("ridge")).isEqualTo(2);
 
         assertThat(cli("run", "campaign.csv", "--max-credits", "2")).isZero();
@@ -204,5 +204,51 @@ class KlingBatchCliTest extends CampaignTestSupport {
 
         assertThat(cli("run", "campaign.csv", "--simulate", "--api", "v2", "--output", "v2-out")).isZero();
         assertThat(Files.readAllBytes(folder.resolve("v2-out/v.mp4"))).isNotEmpty();
+    }
+
+    @Test
+    void aHeaderWithoutRowsIsAnUnusableFile() throws Exception {
+        csv("id,prompt\n");
+        assertThat(cli("validate", "campaign.csv")).isEqualTo(2);
+        assertThat(cli("run", "campaign.csv")).isEqualTo(2);
+        assertThat(err.toString()).contains("campaign.csv: has a header but no data rows");
+    }
+
+    @Test
+    void twoCampaignsOfTheSameNameDoNotShareAnOutputFolder() throws Exception {
+        SERVER.stubFor(generate("plain").willReturn(video("req-1")));
+        csv("prompt\nplain one\n");
+        Files.createDirectories(folder.resolve("other"));
+        write("other/campaign.csv", "prompt\nplain two\n");
+        assertThat(cli("run", "campaign.csv")).isZero();
+
+        assertThat(cli("run", "other/campaign.csv")).isEqualTo(2);
+        assertThat(err.toString()).contains("already holds the videos of " + folder.resolve("campaign.csv"), "--output");
+        assertThat(WireMockApi.calls("plain two")).isEmpty();
+        assertThat(cli("run", "other/campaign.csv", "--output", "out/other")).isZero();
+    }
+
+    @Test
+    void aMissingPaidVideoIsReportedNotPaidAgain() throws Exception {
+        SERVER.stubFor(generate("tower").willReturn(video("req-t")));
+        csv("id,prompt\nt,tall tower\n");
+        assertThat(cli("run", "campaign.csv")).isZero();
+        Files.delete(folder.resolve("out/campaign/t.mp4"));
+        Files.delete(folder.resolve("out/campaign/manifest.csv"));
+
+        cli("run", "campaign.csv");
+
+        assertThat(out.toString()).contains("Warning: 1 paid video is missing from the output folder (t.mp4)");
+        assertThat(Files.readString(folder.resolve("out/campaign/manifest.csv"))).contains("the file is missing");
+        assertThat(WireMockApi.calls("tall tower")).hasSize(1);
+    }
+
+    @Test
+    void anErrorBodyNeverShowsTheKey() throws Exception {
+        SERVER.stubFor(generate("echo").willReturn(error(401, "Invalid API key: " + KlingTestConfiguration.TEST_KEY)));
+        csv("prompt\necho chamber\n");
+
+        assertThat(cli("run", "campaign.csv", "--concurrency", "1")).isEqualTo(4);
+        assertThat(err.toString()).contains("Invalid API key: [the API key]").doesNotContain(KlingTestConfiguration.TEST_KEY);
     }
 }

@@ -98,17 +98,17 @@ class SegmindClientTest {
     }
 
     @Test
-    void closedPortIsRetriedUntilAttemptsAreUsedUp() throws IOException {
+    void closedPortIsRetriedThenTheApiIsUnreachable() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         SegmindClient client = client(URI.create("http://127.0.0.1:" + port), "any-key");
 
-        RowFailedException error = catchThrowableOfType(RowFailedException.class,
+        ApiUnreachableException error = catchThrowableOfType(ApiUnreachableException.class,
                 () -> client.generate(KlingRequestTest.seed("10", null), BYTES));
 
-        assertThat(error).hasMessageStartingWith("gave up after 3 attempts").hasCauseInstanceOf(RetryableException.class);
+        assertThat(error).hasMessageStartingWith("could not reach 127.0.0.1 in 3 attempts").hasCauseInstanceOf(RetryableException.class);
         assertThat(error.attempts()).isEqualTo(3);
         assertThat(backoffs).hasSize(2).allSatisfy(delay -> assertThat(delay).isBetween(Duration.ZERO, Duration.ofMillis(5)));
     }

@@ -40,6 +40,9 @@ final class BenchCommand implements Callable<Integer> {
                 ? List.of("latency", "throughput", "rate", "validate", "streaming") : scenarios;
         Path scratch = Files.createTempDirectory("kling-bench");
         Benchmarks bench = new Benchmarks(scratch, KlingBatchCli::startSpring, cli.console::say);
+        if (quick) {
+            cli.console.say("--quick: small sizes to check that the benchmark works; the targets apply to the full run.");
+        }
         try {
             for (String scenario : chosen) {
                 switch (scenario) {

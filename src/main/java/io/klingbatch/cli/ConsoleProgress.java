@@ -26,8 +26,12 @@ final class ConsoleProgress implements RunProgress {
 
     @Override
     public void alreadyDone(String id, int row, LedgerState state) {
-        String what = state == LedgerState.PAID ? "already generated, not paid again"
-                : "UNCERTAIN from an earlier run, not resent (use --resend-uncertain to send it again)";
+        String what = switch (state) {
+            case PAID -> "already generated, not paid again";
+            case SUBMITTED -> "submitted by an earlier run; collecting its result, not paying again";
+            case SENT -> "taken by another run at the same moment; skipped here";
+            default -> "UNCERTAIN from an earlier run, not resent (use --resend-uncertain to send it again)";
+        };
         console.say("  row " + row + " " + id + ": " + what);
     }
 

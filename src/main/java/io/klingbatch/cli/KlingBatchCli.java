@@ -74,7 +74,8 @@ public final class KlingBatchCli implements Runnable {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        console.error("Internal error: " + root.getMessage() + ". Details are in .kling-batch/kling-batch.log.");
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
+        console.error("Internal error: " + Words.clause(message) + ". Details are in .kling-batch/kling-batch.log.");
         return ExitCode.INTERNAL.code;
     }
 

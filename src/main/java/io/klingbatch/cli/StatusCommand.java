@@ -70,7 +70,7 @@ final class StatusCommand implements Callable<Integer> {
         if (status.isRunning()) {
             return switch (CampaignHistory.owner(last)) {
                 case ALIVE -> "running now; wait for it to finish";
-                case GONE -> "its last run was killed; run the same command to continue (nothing paid is lost)";
+                case GONE -> "its last run was killed; run the same command to continue (a call that was in flight is marked UNCERTAIN)";
                 case ELSEWHERE -> "marked running on another machine; wait for it, or run the same command there";
             };
         }

@@ -65,9 +65,24 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
         VideoKey key = new VideoKey(run.ledgerKey(), id, request.fingerprint(), run.simulated());
         stopIfAnotherWorkerMust();
         Optional<LedgerEntry> before = ledger.find(key);
+        if (before.isEmpty() && session.recoverPaid(key)) {
+            progress.alreadyDone(id, number, LedgerState.PAID);
+            return;
+        }
         if (before.isPresent() && !shouldSend(key, before.get())) {
             LedgerState state = before.get().state();
             progress.alreadyDone(id, number, state == LedgerState.SENT ? LedgerState.UNCERTAIN : state);
+            return;
+        }
+        if (before.isPresent() && before.get().state() == LedgerState.SENT) {
+            before = ledger.find(key); // shouldSend just marked it UNCERTAIN
+        }
+        KlingRequest body;
+        try {
+            body = RequestMapper.toApi(request);
+        } catch (UncheckedIOException e) {
+            ledger.failed(key, 0, "image_url: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            progress.failed(id, number, e.getMessage());
             return;
         }
         BigDecimal estimate = costs.estimate(request.duration());
@@ -78,19 +93,23 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
             stopIfAnotherWorkerMust();
         }
         if (run.api() == Api.V2) {
-            submit(key, id, number, request, before, estimate);
+            submit(key, id, number, request.duration(), body, before, estimate);
         } else {
-            call(key, id, number, request, before, estimate);
+            call(key, id, number, request.duration(), body, before, estimate);
         }
     }
 
     /** v1: one blocking call that answers with the video, streamed to disk. */
-    private void call(VideoKey key, String id, int number, VideoRequest request, Optional<LedgerEntry> before, BigDecimal estimate)
-            throws RunStoppedException {
-        ledger.sent(key, request.duration());
+    private void call(VideoKey key, String id, int number, String duration, KlingRequest body, Optional<LedgerEntry> before,
+                      BigDecimal estimate) throws RunStoppedException {
+        if (!ledger.claim(key, duration, before)) {
+            session.budget().release(estimate);
+            progress.alreadyDone(id, number, LedgerState.SENT);
+            return;
+        }
         try {
-            Generated<StoredVideo> result = session.client().generate(RequestMapper.toApi(request), store.sinkFor(key));
-            ledger.paid(key, result.attempts(), result.video(), result.billing());
+            Generated<StoredVideo> result = session.client().generate(body, store.sinkFor(key));
+            session.recordPaid(key, result.attempts(), result.video(), result.billing());
             session.budget().settle(estimate, result.billing().cost());
             progress.generated(id, number, result.video());
         } catch (SegmindException | UncheckedIOException e) {
@@ -99,11 +118,22 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
     }
 
     /** v2: submit, commit the request id before any waiting, and leave the waiting to the collector. */
-    private void submit(VideoKey key, String id, int number, VideoRequest request, Optional<LedgerEntry> before, BigDecimal estimate)
-            throws RunStoppedException, InterruptedException {
-        KlingRequest body = RequestMapper.toApi(request);
+    private void submit(VideoKey key, String id, int number, String duration, KlingRequest body, Optional<LedgerEntry> before,
+                        BigDecimal estimate) throws RunStoppedException, InterruptedException {
         session.collector().acquireSlot();
-        ledger.sent(key, request.duration());
+        try {
+            stopIfAnotherWorkerMust(); // the wait for a slot may have been long
+        } catch (RunStoppedException | RuntimeException e) {
+            session.collector().releaseSlot();
+            session.budget().release(estimate);
+            throw e;
+        }
+        if (!ledger.claim(key, duration, before)) {
+            session.collector().releaseSlot();
+            session.budget().release(estimate);
+            progress.alreadyDone(id, number, LedgerState.SENT);
+            return;
+        }
         try {
             Submission submission = session.client().submit(body);
             ledger.submitted(key, 1, submission);

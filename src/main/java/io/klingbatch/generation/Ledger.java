@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -63,12 +64,37 @@ public class Ledger {
         upsert(key, LedgerState.SENT, 0, null, null, null, null, null, null, null, false, duration);
     }
 
-    /** v2: the API accepted the request. Committed before any waiting: from now on it is polled, never resent. */
+    /**
+     * Claims a video for one paid call, atomically: true when this process may send it. Two processes that read the
+     * same state both try; only one changes it. {@code before} is what {@link #find} returned.
+     */
+    public boolean claim(VideoKey key, String duration, Optional<LedgerEntry> before) {
+        return Boolean.TRUE.equals(ownTransaction.execute(status -> {
+            Timestamp now = now();
+            if (before.isEmpty()) {
+                try {
+                    jdbc.update("INSERT INTO kb_ledger (" + INSERT_COLUMNS + ", duration, created_at) VALUES (?, ?, ?, ?, 'SENT', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ?, ?, ?)",
+                            key.campaign(), key.videoId(), key.requestHash(), key.simulated(), now, duration, now);
+                    return true;
+                } catch (DuplicateKeyException e) {
+                    status.setRollbackOnly();
+                    return false;
+                }
+            }
+            LedgerEntry entry = before.get();
+            return jdbc.update("UPDATE kb_ledger SET state = 'SENT', duration = ?, updated_at = ?"
+                            + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ? AND state = ? AND updated_at = ?",
+                    duration, now, key.campaign(), key.videoId(), key.requestHash(), key.simulated(), entry.state().name(),
+                    Timestamp.from(entry.updatedAt())) == 1;
+        }));
+    }
+
+    /** v2: the API accepted the request. Committed, in one statement, before any waiting: from now on it is polled, never resent. */
     public void submitted(VideoKey key, int attempts, Submission submission) {
-        upsert(key, LedgerState.SUBMITTED, attempts, null, null, null, null, null, submission.requestId(), null, false);
         ownTransaction.executeWithoutResult(status -> jdbc.update(
-                "UPDATE kb_ledger SET status_url = ?, response_url = ?, submitted_at = ? WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?",
-                submission.statusUrl().toString(), submission.responseUrl().toString(), now(),
+                "UPDATE kb_ledger SET state = 'SUBMITTED', attempts = attempts + ?, request_id = ?, status_url = ?, response_url = ?,"
+                        + " submitted_at = ?, updated_at = ? WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ? AND state <> 'PAID'",
+                attempts, submission.requestId(), submission.statusUrl().toString(), submission.responseUrl().toString(), now(), now(),
                 key.campaign(), key.videoId(), key.requestHash(), key.simulated()));
     }
 
@@ -139,16 +165,21 @@ public class Ledger {
                             + " bytes = COALESCE(?, bytes), sha256 = COALESCE(?, sha256), cost = COALESCE(?, cost),"
                             + " remaining_credits = COALESCE(?, remaining_credits), request_id = COALESCE(?, request_id),"
                             + " error = " + (clearError ? "NULL" : "COALESCE(?, error)") + ", duration = COALESCE(?, duration), updated_at = ?"
-                            + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?",
+                            + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?"
+                            + (state == LedgerState.PAID ? "" : " AND state <> 'PAID'"), // a paid video is never downgraded
                     clearError
                             ? new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, duration, now,
                                     key.campaign(), key.videoId(), key.requestHash(), key.simulated()}
                             : new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, limitedError,
                                     duration, now, key.campaign(), key.videoId(), key.requestHash(), key.simulated()});
             if (updated == 0) {
-                jdbc.update("INSERT INTO kb_ledger (" + INSERT_COLUMNS + ", duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        key.campaign(), key.videoId(), key.requestHash(), key.simulated(), state.name(), attempts, fileName, bytes,
-                        sha256, cost, remaining, requestId, limitedError, now, duration, now);
+                try {
+                    jdbc.update("INSERT INTO kb_ledger (" + INSERT_COLUMNS + ", duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            key.campaign(), key.videoId(), key.requestHash(), key.simulated(), state.name(), attempts, fileName, bytes,
+                            sha256, cost, remaining, requestId, limitedError, now, duration, now);
+                } catch (DuplicateKeyException paid) {
+                    status.setRollbackOnly(); // the line exists and is PAID: it stays PAID
+                }
             }
         });
     }

@@ -9,7 +9,6 @@ import io.klingbatch.segmind.Submission;
 import io.klingbatch.segmind.TaskStatus;
 import io.klingbatch.segmind.UncertainException;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,11 +70,15 @@ final class ResultCollector implements AutoCloseable {
     }
 
     /** Starts collecting a request an earlier run submitted and did not collect (stopped, killed, or waited too long). */
-    void adopt(LedgerEntry entry) {
-        if (entry.statusUrl() == null || pending.containsKey(entry.key())) {
+    void adopt(LedgerEntry stored) {
+        if (pending.containsKey(stored.key())) {
             return;
         }
-        Submission submission = new Submission(entry.requestId(), URI.create(entry.statusUrl()), URI.create(entry.responseUrl()));
+        LedgerEntry entry = ledger.find(stored.key()).orElse(null);
+        if (entry == null || entry.state() != LedgerState.SUBMITTED || entry.requestId() == null) {
+            return; // collected meanwhile, or never accepted
+        }
+        Submission submission = session.client().resume(entry.requestId(), entry.statusUrl(), entry.responseUrl());
         start(new Pending(entry.key(), entry.key().videoId(), 0, submission,
                 entry.submittedAt() == null ? clock.instant() : entry.submittedAt(), BigDecimal.ZERO, 0, false));
     }
@@ -143,7 +146,7 @@ final class ResultCollector implements AutoCloseable {
     private void download(Pending item) {
         try {
             Generated<StoredVideo> result = session.client().fetch(item.submission, store.sinkFor(item.key));
-            ledger.paid(item.key, 0, result.video(), result.billing());
+            session.recordPaid(item.key, 0, result.video(), result.billing());
             session.budget().settle(item.estimate, result.billing().cost());
             progress.generated(item.id, item.row, result.video());
             done(item);
@@ -170,7 +173,7 @@ final class ResultCollector implements AutoCloseable {
     /** Stops waiting for a request but keeps it SUBMITTED: the next run collects it, never resends it. */
     private void leave(Pending item, String why) {
         log.warn("leaving request {} of {} for the next run: {}", item.submission.requestId(), item.id, why);
-        session.budget().release(item.estimate);
+        session.budget().settle(item.estimate, null); // submitted means billed: it still counts against the budget
         done(item);
     }
 

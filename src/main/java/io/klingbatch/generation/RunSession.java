@@ -16,12 +16,33 @@ public final class RunSession implements AutoCloseable {
     private final SegmindClient client;
     private final Budget budget;
     private final ResultCollector collector;
+    private final Ledger ledger;
+    private final PaidLog paidLog;
     private final AtomicReference<SegmindException> stop = new AtomicReference<>();
 
-    RunSession(SegmindClient client, Budget budget, Function<RunSession, ResultCollector> collector) {
+    RunSession(SegmindClient client, Budget budget, Ledger ledger, PaidLog paidLog, Function<RunSession, ResultCollector> collector) {
         this.client = client;
         this.budget = budget;
+        this.ledger = ledger;
+        this.paidLog = paidLog;
         this.collector = collector.apply(this);
+    }
+
+    /** A paid video is recorded twice: in the ledger, and in the output folder's own copy of it ({@link PaidLog}). */
+    void recordPaid(VideoKey key, int attempts, StoredVideo video, io.klingbatch.segmind.Billing billing) {
+        ledger.paid(key, attempts, video, billing);
+        paidLog.append(key, video, billing);
+    }
+
+    /**
+     * A version the ledger does not know but the output folder does (the database was elsewhere or is new): taken
+     * back into the ledger as PAID. True when it was found, so it is not paid again.
+     */
+    boolean recoverPaid(VideoKey key) {
+        return paidLog.find(key).map(found -> {
+            ledger.paid(key, 0, found.video(), found.billing());
+            return true;
+        }).orElse(false);
     }
 
     public SegmindClient client() {

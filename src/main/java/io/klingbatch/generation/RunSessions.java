@@ -37,7 +37,8 @@ public class RunSessions {
                     options.responseTimeout(), run.concurrency(), run.requestsPerMinute());
             Budget budget = new Budget(run.maxCredits(), ledger.spent(run.ledgerKey(), run.simulated()));
             VideoStore store = new VideoStore(run.campaign().output(), ledger);
-            return new RunSession(client, budget, session -> new ResultCollector(session, ledger, store, progress, clock, settings));
+            PaidLog paidLog = PaidLog.open(run.campaign().output());
+            return new RunSession(client, budget, ledger, paidLog, session -> new ResultCollector(session, ledger, store, progress, clock, settings));
         });
     }
 

@@ -52,17 +52,18 @@ final class VideoStore {
             if (!older.key().equals(key) && fileName.equals(older.fileName()) && Files.exists(target)) {
                 String aside = key.videoId() + "." + older.key().requestHash().substring(0, 8)
                         + (older.key().simulated() ? ".simulated" : "") + fileName.substring(key.videoId().length());
-                local(() -> Files.move(target, folder.resolve(aside), StandardCopyOption.REPLACE_EXISTING));
-                ledger.moved(older.key(), aside);
+                Path moved = unused(aside);
+                local(() -> Files.move(target, moved));
+                ledger.moved(older.key(), moved.getFileName().toString());
             }
         }
         if (Files.exists(target)) {
-            local(() -> Files.move(target, folder.resolve(fileName + ".previous"), StandardCopyOption.REPLACE_EXISTING));
+            local(() -> Files.move(target, unused(fileName + ".previous")));
         }
     }
 
     private StoredVideo save(String id, InputStream body, String contentType, FileMover mover) throws IOException {
-        Path part = folder.resolve(id + ".part");
+        Path part = folder.resolve(id + "." + java.util.UUID.randomUUID().toString().substring(0, 8) + ".part"); // two versions may download at once
         MessageDigest digest = sha256();
         byte[] head = new byte[16];
         int headLength = 0;
@@ -109,6 +110,15 @@ final class VideoStore {
         } catch (AtomicMoveNotSupportedException e) {
             return Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** {@code name}, or {@code name.2}, {@code name.3}...: whichever does not exist yet, so nothing set aside is overwritten. */
+    private Path unused(String name) {
+        Path candidate = folder.resolve(name);
+        for (int n = 2; Files.exists(candidate); n++) {
+            candidate = folder.resolve(name + "." + n);
+        }
+        return candidate;
     }
 
     static String extension(byte[] head, int length, String contentType) {

@@ -37,6 +37,13 @@ public class CampaignHistory {
                 .max(Comparator.comparing(JobExecution::getId));
     }
 
+    /** A run of this output folder that is going on now (here, or on another host as far as anyone can tell). */
+    public Optional<JobExecution> running(Campaign campaign) {
+        return lastExecution(campaign)
+                .filter(execution -> execution.getStatus().isRunning() || execution.getStepExecutions().stream().anyMatch(step -> step.getStatus().isRunning()))
+                .filter(execution -> owner(execution) != Owner.GONE);
+    }
+
     /** Whether an execution was run in simulated mode. */
     public static boolean simulated(JobExecution execution) {
         return Boolean.parseBoolean(execution.getJobParameters().getString(CampaignParameters.SIMULATED));
@@ -48,7 +55,11 @@ public class CampaignHistory {
         if (!host.equals(CampaignJobListener.hostName())) {
             return Owner.ELSEWHERE;
         }
-        boolean alive = pid == ProcessHandle.current().pid() || pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        String started = execution.getExecutionContext().getString(CampaignJobListener.STARTED, "");
+        boolean alive = pid > 0 && ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> started.isEmpty() || started.equals(CampaignJobListener.jvmStarted(process)))
+                .isPresent();
         return alive ? Owner.ALIVE : Owner.GONE;
     }
 }

@@ -23,6 +23,8 @@ class CampaignJobListener implements JobExecutionListener {
 
     static final String HOST = "kling.host";
     static final String PID = "kling.pid";
+    /** When this JVM started: in a container every run is PID 1 on the same host, so the PID alone cannot tell runs apart. */
+    static final String STARTED = "kling.jvm-started";
     private static final Logger log = LoggerFactory.getLogger(CampaignJobListener.class);
 
     private final JobRepository jobRepository;
@@ -39,6 +41,7 @@ class CampaignJobListener implements JobExecutionListener {
     public void beforeJob(JobExecution jobExecution) {
         jobExecution.getExecutionContext().putString(HOST, hostName());
         jobExecution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
+        jobExecution.getExecutionContext().putString(STARTED, jvmStarted(ProcessHandle.current()));
         jobRepository.updateExecutionContext(jobExecution);
     }
 
@@ -61,6 +64,10 @@ class CampaignJobListener implements JobExecutionListener {
             jobExecution.setStatus(BatchStatus.FAILED);
             jobExecution.addFailureException(e);
         }
+    }
+
+    static String jvmStarted(ProcessHandle process) {
+        return process.info().startInstant().map(Object::toString).orElse("");
     }
 
     static String hostName() {

@@ -21,6 +21,8 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import java.time.LocalDateTime;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +30,9 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>never run before, or the CSV changed: a new job instance (the ledger still skips rows already paid);</li>
  * <li>last execution STOPPED or FAILED: that instance is restarted where it stopped;</li>
- * <li>last execution still marked running, but its process is gone (killed): it is marked failed, then restarted;</li>
+ * <li>last execution (or one of its steps) still marked running, but its process is gone (killed): it is marked
+ * failed, then restarted;</li>
+ * <li>a run of the same output folder going on now, in this or another process: refused;</li>
  * <li>COMPLETED: nothing is launched, unless rows are left that cost nothing to try again (FAILED, or UNCERTAIN
  * with {@code --resend-uncertain}); then a next pass of the same campaign runs for those rows only.</li>
  * </ul>
@@ -40,8 +44,10 @@ public class CampaignLauncher {
     private final JobRepository jobRepository;
     private final Job campaignJob;
     private final CampaignReporter reporter;
+    private final CampaignHistory history;
 
-    CampaignLauncher(JobOperator jobOperator, JobRepository jobRepository, Job campaignJob, CampaignReporter reporter) {
+    CampaignLauncher(JobOperator jobOperator, JobRepository jobRepository, Job campaignJob, CampaignReporter reporter, CampaignHistory history) {
+        this.history = history;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.campaignJob = campaignJob;
@@ -50,6 +56,7 @@ public class CampaignLauncher {
 
     public RunResult run(CampaignRun run) throws Exception {
         OutputFolder.claim(run.campaign());
+        history.running(run.campaign()).ifPresent(CampaignLauncher::refuse);
         String csvSha256 = sha256(run.campaign().csv());
         for (long pass = 1; ; pass++) {
             JobParameters parameters = CampaignParameters.of(run, csvSha256, pass);
@@ -66,7 +73,7 @@ public class CampaignLauncher {
                 }
                 return new RunResult(null, reporter.writeManifest(run));
             }
-            if (status.isRunning()) {
+            if (status.isRunning() || last.getStepExecutions().stream().anyMatch(step -> step.getStatus().isRunning())) {
                 recoverIfOrphaned(last);
             }
             return launch(run, parameters);
@@ -90,9 +97,30 @@ public class CampaignLauncher {
      */
     private void recoverIfOrphaned(JobExecution last) {
         if (CampaignHistory.owner(last) == CampaignHistory.Owner.GONE) {
-            jobOperator.recover(last);
+            markFailed(last);
             return;
         }
+        refuse(last);
+    }
+
+    /**
+     * What {@code JobOperator.recover} does, minus its once-only marker: that marker travels into the restarted
+     * execution's context, so a run killed a second time could never be recovered again.
+     */
+    private void markFailed(JobExecution last) {
+        for (StepExecution step : last.getStepExecutions()) {
+            if (step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setEndTime(LocalDateTime.now());
+                jobRepository.update(step);
+            }
+        }
+        last.setStatus(BatchStatus.FAILED);
+        last.setEndTime(LocalDateTime.now());
+        jobRepository.update(last);
+    }
+
+    private static void refuse(JobExecution last) {
         String host = last.getExecutionContext().getString(CampaignJobListener.HOST, "");
         long pid = last.getExecutionContext().getLong(CampaignJobListener.PID, -1L);
         throw new CampaignAlreadyRunningException("this campaign is already running (" + (host.isEmpty() ? "unknown host" : host)

@@ -22,15 +22,16 @@ final class RowRangePartitioner implements Partitioner {
     }
 
     /**
-     * How many partitions a run of {@code rows} rows with {@code workers} workers gets. Many small partitions keep
-     * every worker busy to the end (a worker that finishes takes the next range, so no one waits for a slow call
-     * it does not own); a cap on their size keeps the job repository's bookkeeping small for huge campaigns.
+     * How many partitions a run of {@code rows} rows with {@code workers} workers gets: about 16 per worker (fewer
+     * for a small campaign, never more than one per row). Many partitions keep every worker busy to the end (a
+     * worker that finishes takes the next range, so no one waits for a slow call it does not own); a bounded count
+     * keeps the job repository's bookkeeping, and each reader's skip to its range, small for huge campaigns.
      */
     static int gridSize(int rows, int workers) {
         if (rows <= 0) {
             return 1;
         }
-        int size = Math.max(1, Math.min(64, (int) Math.ceil(rows / (workers * 16.0))));
+        int size = Math.max(1, (int) Math.ceil(rows / (workers * 16.0)));
         return (int) Math.ceil(rows / (double) size);
     }
 

@@ -110,6 +110,14 @@ public final class SegmindClient implements Closeable {
         return retrying(attempt -> post(SUBMIT_PATH, body, "application/json", (response, url) -> submission(response)));
     }
 
+    /** v2: a stored request to poll again; URLs that were not stored are the API's standard ones for the id. */
+    public Submission resume(String requestId, String statusUrl, String responseUrl) {
+        URI base = settings.baseUrl();
+        return new Submission(requestId,
+                base.resolve(statusUrl != null ? statusUrl : "/v2/requests/" + requestId + "/status"),
+                base.resolve(responseUrl != null ? responseUrl : "/v2/requests/" + requestId));
+    }
+
     /** v2: where a submitted generation stands. Safe to repeat; transient failures throw {@link RetryableException}. */
     public TaskStatus poll(Submission submission) {
         return get(submission.statusUrl(), (response, url) -> {
@@ -151,8 +159,14 @@ public final class SegmindClient implements Closeable {
         }
         URI video = submission.statusUrl().resolve(result.videoUrl());
         T saved = get(video, (response, url) -> {
-            if (response.getCode() != 200) {
-                throw ErrorMapper.fromResponse(response.getCode(), readText(response.getEntity()), null, url.toString());
+            int code = response.getCode();
+            if (code == 429 || code >= 500) {
+                throw new RetryableException("the video file server answered HTTP " + code, code);
+            }
+            if (code != 200) {
+                // a file server's 403/404 says nothing about our key or base URL: the file is not there (any more)
+                throw new UncertainException("the video of request " + submission.requestId() + " could not be downloaded (HTTP "
+                        + code + " from " + url.getHost() + "); it was charged", code);
             }
             HttpEntity entity = response.getEntity();
             try (InputStream in = entity.getContent()) {

@@ -40,6 +40,18 @@ class ConcurrencyTest extends CampaignTestSupport {
     }
 
     @Test
+    void moreWorkersThanDatabaseConnectionsStillFinish() throws Exception {
+        SERVER.stubFor(post(urlEqualTo(GENERATE)).willReturn(video("req").withFixedDelay(200)));
+        Path csv = csv(rows("crowded", 36));
+
+        var result = run(csv, 12);
+
+        assertThat(result.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(result.summary().count(VideoStatus.GENERATED)).isEqualTo(36);
+        assertThat(maxInFlight(SERVER.getAllServeEvents())).isGreaterThan(10);
+    }
+
+    @Test
     void aRestartWithSeveralWorkersAfterCreditsRanOutPaysEachRowOnce() throws Exception {
         SegmindSimulator simulator = connector.simulator();
         int before = simulator.generations();

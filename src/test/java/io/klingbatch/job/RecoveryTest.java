@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.klingbatch.CampaignTestSupport;
+import io.klingbatch.WireMockApi;
+import java.nio.file.Files;
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.generation.Ledger;
 import io.klingbatch.generation.VideoKey;
@@ -31,6 +33,9 @@ class RecoveryTest extends CampaignTestSupport {
 
     @Autowired
     JobRepository jobRepository;
+
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     @Test
     void aCallInFlightWhenTheProcessDiedIsUncertainAndNotResent() throws Exception {
@@ -73,6 +78,22 @@ class RecoveryTest extends CampaignTestSupport {
 
         assertThatThrownBy(() -> run(csv)).isInstanceOf(CampaignAlreadyRunningException.class).hasMessageContaining("already running");
         assertThat(calls("ridge")).isEmpty();
+    }
+
+    @Test
+    void aNewDatabaseFindsThePaidVideosInTheOutputFolderAndDoesNotPayAgain() throws Exception {
+        SERVER.stubFor(generate("harbour").willReturn(video("req-h")));
+        Path csv = csv("id,prompt\na,first harbour\nb,second harbour\n");
+        run(csv);
+        jdbc.update("DELETE FROM kb_ledger WHERE campaign = ?", output(csv).toString()); // as if run from another directory
+        Files.writeString(csv, "c,third harbour\n", java.nio.file.StandardOpenOption.APPEND);
+        SERVER.resetRequests();
+
+        var result = run(csv);
+
+        assertThat(WireMockApi.allCalls()).isEqualTo(1);
+        assertThat(calls("third harbour")).hasSize(1);
+        assertThat(result.summary().allGenerated()).isTrue();
     }
 
     private void markRunningBy(JobExecution execution, long pid) {

@@ -22,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,11 +130,7 @@ public final class CampaignCsv implements Closeable {
             }
         } while (isBlank(record));
         rows++;
-        Map<String, String> cells = new HashMap<>(columnIndex.size() * 2);
-        for (Map.Entry<String, Integer> column : columnIndex.entrySet()) {
-            int index = column.getValue();
-            cells.put(column.getKey(), index < record.length ? record[index] : "");
-        }
+        Map<String, String> cells = new Cells(columnIndex, record);
         String id = cells.getOrDefault(Columns.ID, "").strip();
         if (id.isEmpty()) {
             id = "row-" + rows;
@@ -145,7 +139,7 @@ public final class CampaignCsv implements Closeable {
         String shapeError = record.length > headerWidth
                 ? "the row has " + record.length + " cells but the header has " + headerWidth
                 : null;
-        return new PromptRow(rows, line, id, Collections.unmodifiableMap(cells), first, shapeError);
+        return new PromptRow(rows, line, id, cells, first, shapeError);
     }
 
     /** @param line where the record starts: an unclosed quote is reported there, not where the file ended */

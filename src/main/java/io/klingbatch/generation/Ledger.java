@@ -59,14 +59,10 @@ public class Ledger {
                 Ledger::entry, campaign, videoId);
     }
 
-    /** Written and committed before the call: if the process dies during it, the next run knows. */
-    public void sent(VideoKey key, String duration) {
-        upsert(key, LedgerState.SENT, 0, null, null, null, null, null, null, null, false, duration);
-    }
-
     /**
-     * Claims a video for one paid call, atomically: true when this process may send it. Two processes that read the
-     * same state both try; only one changes it. {@code before} is what {@link #find} returned.
+     * Claims a video for one paid call, atomically: true when this process may send it. Written as SENT and committed
+     * before the call, so if the process dies during it the next run knows. Two processes that read the same state
+     * both try; only one changes it. {@code before} is what {@link #find} returned.
      */
     public boolean claim(VideoKey key, String duration, Optional<LedgerEntry> before) {
         return Boolean.TRUE.equals(ownTransaction.execute(status -> {
@@ -153,30 +149,25 @@ public class Ledger {
 
     private void upsert(VideoKey key, LedgerState state, int attempts, String fileName, Long bytes, String sha256,
                         Object cost, Object remaining, String requestId, String error, boolean clearError) {
-        upsert(key, state, attempts, fileName, bytes, sha256, cost, remaining, requestId, error, clearError, null);
-    }
-
-    private void upsert(VideoKey key, LedgerState state, int attempts, String fileName, Long bytes, String sha256,
-                        Object cost, Object remaining, String requestId, String error, boolean clearError, String duration) {
         String limitedError = error == null ? null : error.length() > 2000 ? error.substring(0, 1997) + "..." : error;
         ownTransaction.executeWithoutResult(status -> {
             Timestamp now = now();
             int updated = jdbc.update("UPDATE kb_ledger SET state = ?, attempts = attempts + ?, file_name = COALESCE(?, file_name),"
                             + " bytes = COALESCE(?, bytes), sha256 = COALESCE(?, sha256), cost = COALESCE(?, cost),"
                             + " remaining_credits = COALESCE(?, remaining_credits), request_id = COALESCE(?, request_id),"
-                            + " error = " + (clearError ? "NULL" : "COALESCE(?, error)") + ", duration = COALESCE(?, duration), updated_at = ?"
+                            + " error = " + (clearError ? "NULL" : "COALESCE(?, error)") + ", updated_at = ?"
                             + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ?"
                             + (state == LedgerState.PAID ? "" : " AND state <> 'PAID'"), // a paid video is never downgraded
                     clearError
-                            ? new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, duration, now,
+                            ? new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, now,
                                     key.campaign(), key.videoId(), key.requestHash(), key.simulated()}
                             : new Object[] {state.name(), attempts, fileName, bytes, sha256, cost, remaining, requestId, limitedError,
-                                    duration, now, key.campaign(), key.videoId(), key.requestHash(), key.simulated()});
+                                    now, key.campaign(), key.videoId(), key.requestHash(), key.simulated()});
             if (updated == 0) {
                 try {
-                    jdbc.update("INSERT INTO kb_ledger (" + INSERT_COLUMNS + ", duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    jdbc.update("INSERT INTO kb_ledger (" + INSERT_COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             key.campaign(), key.videoId(), key.requestHash(), key.simulated(), state.name(), attempts, fileName, bytes,
-                            sha256, cost, remaining, requestId, limitedError, now, duration, now);
+                            sha256, cost, remaining, requestId, limitedError, now, now);
                 } catch (DuplicateKeyException paid) {
                     status.setRollbackOnly(); // the line exists and is PAID: it stays PAID
                 }

@@ -42,7 +42,7 @@ class RecoveryTest extends CampaignTestSupport {
         SERVER.stubFor(generate("desert").willReturn(video("req-desert")));
         Path csv = csv("id,prompt\nk,killed desert\nn,next desert\n");
         Campaign campaign = campaign(csv);
-        ledger.sent(new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false), "10");
+        ledger.claim(new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false), "10", java.util.Optional.empty());
 
         var result = run(csv);
 

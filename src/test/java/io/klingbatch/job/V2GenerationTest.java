@@ -93,7 +93,7 @@ class V2GenerationTest extends CampaignTestSupport {
         Path csv = csv("id,prompt\nk,killed lighthouse\nn,new lighthouse\n");
         Campaign campaign = campaign(csv);
         VideoKey killed = new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false);
-        ledger.sent(killed, "10");
+        ledger.claim(killed, "10", java.util.Optional.empty());
         ledger.submitted(killed, 1, submission("req-killed"));
         stubStatus("req-killed", "COMPLETED");
         stubResult("req-killed");
@@ -113,7 +113,7 @@ class V2GenerationTest extends CampaignTestSupport {
         Path csv = csv("id,prompt\ne,expired meadow\n");
         Campaign campaign = campaign(csv);
         VideoKey expired = new VideoKey(campaign.output().toString(), "e", fingerprintOf(campaign, "e"), false);
-        ledger.sent(expired, "10");
+        ledger.claim(expired, "10", java.util.Optional.empty());
         ledger.submitted(expired, 1, submission("req-old"));
         KlingTestConfiguration.TIME.advance(Duration.ofHours(2));
         SERVER.stubFor(get(urlEqualTo("/v2/requests/req-old/status")).willReturn(aResponse().withStatus(404)));

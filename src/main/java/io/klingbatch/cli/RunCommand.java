@@ -156,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
         if (estimate.rows() == 0 || estimate.covered() == estimate.rows()) {
             if (estimate.rows() > 0) {
                 cli.console.say("Balance " + plain(balance) + " credits; the " + Words.rows(estimate.rows()) + " to make should cost about "
-                        + plain(estimate.total()) + ".");
+                        + plain(estimate.total()) + " credits.");
             }
             return null;
         }

@@ -127,7 +127,13 @@ final class ResultCollector implements AutoCloseable {
                     progress.failed(item.id, item.row, "FAILED at the API: " + status.error());
                     done(item);
                 }
-                case GONE -> gone(item, status.error());
+                case GONE -> {
+                    if (++item.notFound < 3 && Duration.between(item.submittedAt, clock.instant()).compareTo(settings.resultRetention()) <= 0) {
+                        schedule(item, longer(item.nextDelay)); // young requests can be unknown for a moment; ask again
+                    } else {
+                        gone(item, status.error());
+                    }
+                }
             }
         } catch (RateLimitedException e) {
             Instant reset = e.resetAt();
@@ -208,6 +214,7 @@ final class ResultCollector implements AutoCloseable {
         final boolean ownsSlot;
         final long startedNanos = System.nanoTime();
         volatile Duration nextDelay;
+        volatile int notFound;
 
         Pending(VideoKey key, String id, int row, Submission submission, Instant submittedAt, BigDecimal estimate, int attempts, boolean ownsSlot) {
             this.key = key;

@@ -47,12 +47,14 @@ public final class CampaignCsv implements Closeable {
     private final Map<String, Integer> columnIndex = new LinkedHashMap<>();
     private final List<String> unknownColumns = new ArrayList<>();
     private final int headerWidth;
-    private final IdSet ids = new IdSet();
+    private final Map<String, Integer> columns;
+    private final IdSet ids;
     private int rows;
 
-    private CampaignCsv(Path file, CSVReader csv) {
+    private CampaignCsv(Path file, CSVReader csv, long bytes) {
         this.file = file;
         this.csv = csv;
+        this.ids = new IdSet(bytes / 128); // a campaign row is rarely shorter than ~100 bytes
         String[] header = readRecord(1);
         if (header == null || isBlank(header)) {
             throw new CampaignFileException(file, "the file is empty: it needs a header row with at least a 'prompt' column");
@@ -71,6 +73,7 @@ public final class CampaignCsv implements Closeable {
             throw new CampaignFileException(file, 1, "the header has no 'prompt' column (found: " + String.join(", ", header) + ")");
         }
         this.headerWidth = header.length;
+        this.columns = Map.copyOf(columnIndex); // immutable: the fastest lookups, shared by every row
     }
 
     /** Opens a campaign CSV and reads its header. */
@@ -87,7 +90,7 @@ public final class CampaignCsv implements Closeable {
                     .withKeepCarriageReturn(false)
                     .build();
             try {
-                return new CampaignCsv(file, csv);
+                return new CampaignCsv(file, csv, Files.size(file));
             } catch (RuntimeException e) {
                 csv.close();
                 throw e;
@@ -130,7 +133,7 @@ public final class CampaignCsv implements Closeable {
             }
         } while (isBlank(record));
         rows++;
-        Map<String, String> cells = new Cells(columnIndex, record);
+        Map<String, String> cells = new Cells(columns, record);
         String id = cells.getOrDefault(Columns.ID, "").strip();
         if (id.isEmpty()) {
             id = "row-" + rows;

@@ -8,9 +8,23 @@ package io.klingbatch.campaign;
  */
 final class IdSet {
 
-    private long[] hashes = new long[1024];
-    private int[] rows = new int[1024];
+    private long[] hashes;
+    private int[] rows;
     private int size;
+
+    /** @param expectedIds a guess, so a big file does not grow (and rehash) the table ten times; capped at 1M ids */
+    IdSet(long expectedIds) {
+        int capacity = 1024;
+        while (capacity < expectedIds * 2 && capacity < 1 << 21) {
+            capacity <<= 1;
+        }
+        hashes = new long[capacity];
+        rows = new int[capacity];
+    }
+
+    IdSet() {
+        this(0);
+    }
 
     /** Adds the id (ignoring case) and returns the row that used it first, or 0 if it is new. */
     int putIfAbsent(String id, int row) {

@@ -24,7 +24,13 @@ public final class RequestValidator {
 
     public RequestValidator(RequestProperties properties, Map<String, String> defaults, Path csvFolder) {
         this.allowedModes = List.copyOf(properties.allowedModes());
-        this.defaults = Map.copyOf(defaults);
+        Map<String, String> usable = new java.util.HashMap<>();
+        defaults.forEach((column, value) -> {
+            if (value != null && !value.isBlank()) {
+                usable.put(column, value.strip());
+            }
+        });
+        this.defaults = Map.copyOf(usable);
         this.images = new ImageChecker(csvFolder);
     }
 
@@ -111,12 +117,15 @@ public final class RequestValidator {
 
     /** The cell, else the job file's default, else the API's default (stripped). */
     private String value(PromptRow row, String column, String apiDefault) {
-        String cell = row.cell(column).strip();
+        String cell = row.cell(column);
         if (!cell.isEmpty()) {
-            return cell;
+            String stripped = cell.strip();
+            if (!stripped.isEmpty()) {
+                return stripped;
+            }
         }
         String fallback = defaults.get(column);
-        return fallback != null && !fallback.isBlank() ? fallback.strip() : apiDefault;
+        return fallback != null ? fallback : apiDefault;
     }
 
     private static BigDecimal cfgScale(String text, List<FieldError> errors) {

@@ -4,6 +4,7 @@ import io.klingbatch.campaign.Campaign;
 import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.generation.CampaignSummary;
+import io.klingbatch.generation.OutputFolder;
 import io.klingbatch.generation.VideoStatus;
 import io.klingbatch.job.CampaignHistory;
 import io.klingbatch.job.StopReason;
@@ -46,7 +47,7 @@ final class StatusCommand implements Callable<Integer> {
         Optional<JobExecution> last = cli.bean(CampaignHistory.class).lastExecution(campaign);
         boolean simulated = last.map(CampaignHistory::simulated).orElse(false);
         CampaignSummary summary = cli.bean(CampaignReporter.class).summarize(new CampaignRun(campaign, simulated, false));
-        String next = next(summary, last.orElse(null));
+        String next = next(summary, last.orElse(null), OutputFolder.running(campaign));
         if (json) {
             cli.console.say(JsonMapper.builder().build().writeValueAsString(asMap(campaign, simulated, summary, last.orElse(null), next)));
         } else {
@@ -62,17 +63,16 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** The next step, in one sentence, from the last run's state and the rows' standing. */
-    static String next(CampaignSummary summary, JobExecution last) {
+    static String next(CampaignSummary summary, JobExecution last, boolean running) {
         if (last == null) {
             return "not run yet; start it with the run command";
         }
         BatchStatus status = last.getStatus();
+        if (running) {
+            return "running now; wait for it to finish";
+        }
         if (status.isRunning()) {
-            return switch (CampaignHistory.owner(last)) {
-                case ALIVE -> "running now; wait for it to finish";
-                case GONE -> "its last run was killed; run the same command to continue (a call that was in flight is marked UNCERTAIN)";
-                case ELSEWHERE -> "marked running on another machine; wait for it, or run the same command there";
-            };
+            return "its last run was killed; run the same command to continue (a call that was in flight is marked UNCERTAIN)";
         }
         StopReason stop = StopReason.stored(last);
         if (status == BatchStatus.STOPPED || status == BatchStatus.FAILED) {

@@ -65,7 +65,7 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
         VideoKey key = new VideoKey(run.ledgerKey(), id, request.fingerprint(), run.simulated());
         stopIfAnotherWorkerMust();
         Optional<LedgerEntry> before = ledger.find(key);
-        if (before.isEmpty() && session.recoverPaid(key)) {
+        if ((before.isEmpty() || before.get().state() == LedgerState.SENT) && session.recoverPaid(key)) {
             progress.alreadyDone(id, number, LedgerState.PAID);
             return;
         }

@@ -18,7 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The record of every paid call, kept apart from Spring Batch's progress. Each change commits in its own
- * transaction (REQUIRES_NEW), never with the chunk: a chunk that rolls back must not un-record a payment.
+ * transaction (REQUIRES_NEW), never with the chunk: a chunk that rolls back must not un-record a payment. Reads
+ * run in their own short transaction too, so a chunk that spans minutes of paid calls never holds a connection.
  * Plain, portable SQL (H2 and PostgreSQL); the table is created by Flyway.
  */
 @Component
@@ -49,14 +50,14 @@ public class Ledger {
 
     /** Every line of a campaign in one mode, for the manifest and the summary. */
     public List<LedgerEntry> entries(String campaign, boolean simulated) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND simulated = ?",
-                Ledger::entry, campaign, simulated);
+        return ownTransaction.execute(status -> jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND simulated = ?",
+                Ledger::entry, campaign, simulated));
     }
 
     /** Every paid version of a video, real or simulated, whose files a new version must not overwrite. */
     public List<LedgerEntry> paidVersions(String campaign, String videoId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND video_id = ? AND state = 'PAID'",
-                Ledger::entry, campaign, videoId);
+        return ownTransaction.execute(status -> jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND video_id = ? AND state = 'PAID'",
+                Ledger::entry, campaign, videoId));
     }
 
     /**
@@ -78,8 +79,10 @@ public class Ledger {
                 }
             }
             LedgerEntry entry = before.get();
+            // only a line that cost nothing (FAILED) or that the user chose to resend (UNCERTAIN) can be claimed again
             return jdbc.update("UPDATE kb_ledger SET state = 'SENT', duration = ?, updated_at = ?"
-                            + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ? AND state = ? AND updated_at = ?",
+                            + " WHERE campaign = ? AND video_id = ? AND request_hash = ? AND simulated = ? AND state = ? AND updated_at = ?"
+                            + " AND state IN ('FAILED', 'UNCERTAIN')",
                     duration, now, key.campaign(), key.videoId(), key.requestHash(), key.simulated(), entry.state().name(),
                     Timestamp.from(entry.updatedAt())) == 1;
         }));
@@ -96,21 +99,22 @@ public class Ledger {
 
     /** v2 requests of a campaign still waiting for their result (from this run or one that stopped or died). */
     public List<LedgerEntry> submitted(String campaign, boolean simulated) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND simulated = ? AND state = 'SUBMITTED'",
-                Ledger::entry, campaign, simulated);
+        return ownTransaction.execute(status -> jdbc.query("SELECT " + COLUMNS + " FROM kb_ledger WHERE campaign = ? AND simulated = ? AND state = 'SUBMITTED'",
+                Ledger::entry, campaign, simulated));
     }
 
     /** What a campaign's paid calls (in one mode) cost so far, older versions included. */
     public java.math.BigDecimal spent(String campaign, boolean simulated) {
-        java.math.BigDecimal spent = jdbc.queryForObject("SELECT SUM(cost) FROM kb_ledger WHERE campaign = ? AND simulated = ? AND state = 'PAID'",
-                java.math.BigDecimal.class, campaign, simulated);
+        java.math.BigDecimal spent = ownTransaction.execute(status -> jdbc.queryForObject(
+                "SELECT SUM(cost) FROM kb_ledger WHERE campaign = ? AND simulated = ? AND state = 'PAID'", java.math.BigDecimal.class, campaign, simulated));
         return spent == null ? java.math.BigDecimal.ZERO : spent;
     }
 
     /** What paid calls of one duration cost on average, from {@code x-cost} (null when none was recorded yet). */
     public java.math.BigDecimal averageCost(String duration) {
-        return jdbc.queryForObject("SELECT AVG(cost) FROM kb_ledger WHERE state = 'PAID' AND simulated = FALSE AND duration = ? AND cost IS NOT NULL",
-                java.math.BigDecimal.class, duration);
+        return ownTransaction.execute(status -> jdbc.queryForObject(
+                "SELECT AVG(cost) FROM kb_ledger WHERE state = 'PAID' AND simulated = FALSE AND duration = ? AND cost IS NOT NULL",
+                java.math.BigDecimal.class, duration));
     }
 
     public void paid(VideoKey key, int attempts, StoredVideo video, Billing billing) {

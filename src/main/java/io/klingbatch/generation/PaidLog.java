@@ -1,6 +1,7 @@
 package io.klingbatch.generation;
 
 import com.opencsv.CSVReaderBuilder;
+import com.opencsv.RFC4180ParserBuilder;
 import com.opencsv.CSVWriterBuilder;
 import com.opencsv.ICSVWriter;
 import com.opencsv.exceptions.CsvValidationException;
@@ -34,6 +35,7 @@ final class PaidLog {
 
     private final Path file;
     private final Map<String, String[]> paid = new HashMap<>();
+    private boolean newlineFirst;
 
     private PaidLog(Path file) {
         this.file = file;
@@ -43,15 +45,16 @@ final class PaidLog {
         PaidLog log = new PaidLog(folder.resolve(FILE));
         if (Files.exists(log.file)) {
             try (Reader reader = Files.newBufferedReader(log.file, StandardCharsets.UTF_8);
-                 var csv = new CSVReaderBuilder(reader).build()) {
+                 var csv = new CSVReaderBuilder(reader).withCSVParser(new RFC4180ParserBuilder().build()).build()) {
                 for (String[] line = csv.readNext(); line != null; line = csv.readNext()) {
-                    if (line.length >= 9) {
+                    if (wellFormed(line)) {
                         log.paid.put(key(line[0], line[1], Boolean.parseBoolean(line[2])), line);
                     }
                 }
             } catch (IOException | CsvValidationException e) {
-                throw new UncheckedIOException("cannot read " + log.file, e instanceof IOException io ? io : new IOException(e));
+                // a torn last line (the process died while appending) ends the readable part; what came before stands
             }
+            log.newlineFirst = !endsWithNewline(log.file);
         }
         return log;
     }
@@ -67,7 +70,9 @@ final class PaidLog {
             throw new UncheckedIOException(e);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+            String record = (newlineFirst ? "\n" : "") + text;
+            channel.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)));
+            newlineFirst = false;
             channel.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + file, e);
@@ -84,8 +89,8 @@ final class PaidLog {
         Path video = file.resolveSibling(line[3]);
         long bytes = Long.parseLong(line[4]);
         try {
-            if (!Files.isRegularFile(video) || Files.size(video) != bytes) {
-                return Optional.empty();
+            if (!Files.isRegularFile(video) || Files.size(video) != bytes || !line[5].equals(sha256(video))) {
+                return Optional.empty(); // only this very file counts: not another version's of the same name
             }
         } catch (IOException e) {
             return Optional.empty();
@@ -95,6 +100,43 @@ final class PaidLog {
     }
 
     record Found(StoredVideo video, Billing billing) {
+    }
+
+    /** A line is used only if every field parses: a torn or edited line is skipped, never trusted. */
+    private static boolean wellFormed(String[] line) {
+        if (line.length < 9 || line[0].isEmpty() || !line[1].matches("[0-9a-f]{64}") || !line[2].matches("true|false")
+                || !line[4].matches("\\d{1,18}") || !line[5].matches("[0-9a-f]{64}")) {
+            return false;
+        }
+        try {
+            number(line[6]);
+            number(line[7]);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean endsWithNewline(Path file) {
+        try (var channel = Files.newByteChannel(file)) {
+            if (channel.size() == 0) {
+                return true;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.position(channel.size() - 1).read(last);
+            return last.get(0) == '\n';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String sha256(Path video) throws IOException {
+        try (var in = new java.security.DigestInputStream(Files.newInputStream(video), java.security.MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return java.util.HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     private static String key(String id, String hash, boolean simulated) {

@@ -28,10 +28,14 @@ public final class RunSession implements AutoCloseable {
         this.collector = collector.apply(this);
     }
 
-    /** A paid video is recorded twice: in the ledger, and in the output folder's own copy of it ({@link PaidLog}). */
+    /**
+     * A paid video is recorded twice: first in the output folder's own copy of the ledger ({@link PaidLog}, a local
+     * file next to the video), then in the ledger. Should the database fail here, the next run finds the video in
+     * the folder's copy instead of calling it uncertain.
+     */
     void recordPaid(VideoKey key, int attempts, StoredVideo video, io.klingbatch.segmind.Billing billing) {
-        ledger.paid(key, attempts, video, billing);
         paidLog.append(key, video, billing);
+        ledger.paid(key, attempts, video, billing);
     }
 
     /**

@@ -14,8 +14,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
 /**
- * Before a run: notes which host and process runs it, so a later command can tell a run that is really going
- * from one whose process was killed. After every run, completed, stopped or failed: waits for the run's v2
+ * Before a run: notes which host and process runs it, for the messages of a later command. After every run, completed, stopped or failed: waits for the run's v2
  * results (nothing paid is left behind), closes its client and rewrites the manifest.
  */
 @Component
@@ -23,8 +22,6 @@ class CampaignJobListener implements JobExecutionListener {
 
     static final String HOST = "kling.host";
     static final String PID = "kling.pid";
-    /** When this JVM started: in a container every run is PID 1 on the same host, so the PID alone cannot tell runs apart. */
-    static final String STARTED = "kling.jvm-started";
     private static final Logger log = LoggerFactory.getLogger(CampaignJobListener.class);
 
     private final JobRepository jobRepository;
@@ -41,7 +38,6 @@ class CampaignJobListener implements JobExecutionListener {
     public void beforeJob(JobExecution jobExecution) {
         jobExecution.getExecutionContext().putString(HOST, hostName());
         jobExecution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
-        jobExecution.getExecutionContext().putString(STARTED, jvmStarted(ProcessHandle.current()));
         jobRepository.updateExecutionContext(jobExecution);
     }
 
@@ -64,10 +60,6 @@ class CampaignJobListener implements JobExecutionListener {
             jobExecution.setStatus(BatchStatus.FAILED);
             jobExecution.addFailureException(e);
         }
-    }
-
-    static String jvmStarted(ProcessHandle process) {
-        return process.info().startInstant().map(Object::toString).orElse("");
     }
 
     static String hostName() {

@@ -30,9 +30,9 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>never run before, or the CSV changed: a new job instance (the ledger still skips rows already paid);</li>
  * <li>last execution STOPPED or FAILED: that instance is restarted where it stopped;</li>
- * <li>last execution (or one of its steps) still marked running, but its process is gone (killed): it is marked
- * failed, then restarted;</li>
- * <li>a run of the same output folder going on now, in this or another process: refused;</li>
+ * <li>a run of the same output folder going on now, in this or another process: refused (the folder's lock);</li>
+ * <li>last execution (or one of its steps) still marked running while nobody holds the folder's lock: its process
+ * was killed, so it is marked failed, then restarted;</li>
  * <li>COMPLETED: nothing is launched, unless rows are left that cost nothing to try again (FAILED, or UNCERTAIN
  * with {@code --resend-uncertain}); then a next pass of the same campaign runs for those rows only.</li>
  * </ul>
@@ -44,10 +44,8 @@ public class CampaignLauncher {
     private final JobRepository jobRepository;
     private final Job campaignJob;
     private final CampaignReporter reporter;
-    private final CampaignHistory history;
 
-    CampaignLauncher(JobOperator jobOperator, JobRepository jobRepository, Job campaignJob, CampaignReporter reporter, CampaignHistory history) {
-        this.history = history;
+    CampaignLauncher(JobOperator jobOperator, JobRepository jobRepository, Job campaignJob, CampaignReporter reporter) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.campaignJob = campaignJob;
@@ -56,7 +54,14 @@ public class CampaignLauncher {
 
     public RunResult run(CampaignRun run) throws Exception {
         OutputFolder.claim(run.campaign());
-        history.running(run.campaign()).ifPresent(CampaignLauncher::refuse);
+        try (AutoCloseable lock = OutputFolder.lock(run.campaign()).orElseThrow(() -> new CampaignAlreadyRunningException(
+                "another kling-batch run is making this campaign right now (its output folder " + run.campaign().output()
+                        + " is locked); wait for it to finish"))) {
+            return runLocked(run);
+        }
+    }
+
+    private RunResult runLocked(CampaignRun run) throws Exception {
         String csvSha256 = sha256(run.campaign().csv());
         for (long pass = 1; ; pass++) {
             JobParameters parameters = CampaignParameters.of(run, csvSha256, pass);
@@ -74,7 +79,7 @@ public class CampaignLauncher {
                 return new RunResult(null, reporter.writeManifest(run));
             }
             if (status.isRunning() || last.getStepExecutions().stream().anyMatch(step -> step.getStatus().isRunning())) {
-                recoverIfOrphaned(last);
+                markFailed(last); // marked running, but we hold the folder's lock: its process is gone
             }
             return launch(run, parameters);
         }
@@ -92,18 +97,6 @@ public class CampaignLauncher {
     }
 
     /**
-     * An execution marked running whose process no longer exists on this host was killed: mark it failed so it
-     * can be restarted. One that may really be running (here or on another host) is left alone.
-     */
-    private void recoverIfOrphaned(JobExecution last) {
-        if (CampaignHistory.owner(last) == CampaignHistory.Owner.GONE) {
-            markFailed(last);
-            return;
-        }
-        refuse(last);
-    }
-
-    /**
      * What {@code JobOperator.recover} does, minus its once-only marker: that marker travels into the restarted
      * execution's context, so a run killed a second time could never be recovered again.
      */
@@ -118,13 +111,6 @@ public class CampaignLauncher {
         last.setStatus(BatchStatus.FAILED);
         last.setEndTime(LocalDateTime.now());
         jobRepository.update(last);
-    }
-
-    private static void refuse(JobExecution last) {
-        String host = last.getExecutionContext().getString(CampaignJobListener.HOST, "");
-        long pid = last.getExecutionContext().getLong(CampaignJobListener.PID, -1L);
-        throw new CampaignAlreadyRunningException("this campaign is already running (" + (host.isEmpty() ? "unknown host" : host)
-                + (pid > 0 ? ", process " + pid : "") + ", since " + last.getStartTime() + "); wait for it to finish, or stop that process first");
     }
 
     static String sha256(Path file) {

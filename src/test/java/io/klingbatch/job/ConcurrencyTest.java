@@ -41,13 +41,14 @@ class ConcurrencyTest extends CampaignTestSupport {
 
     @Test
     void moreWorkersThanDatabaseConnectionsStillFinish() throws Exception {
-        SERVER.stubFor(post(urlEqualTo(GENERATE)).willReturn(video("req").withFixedDelay(200)));
-        Path csv = csv(rows("crowded", 36));
+        // 400 rows for 12 workers: ranges of 3 rows, chunks of 2, so chunk transactions span several paid calls
+        SERVER.stubFor(post(urlEqualTo(GENERATE)).willReturn(video("req").withFixedDelay(40)));
+        Path csv = csv(rows("crowded", 400));
 
         var result = run(csv, 12);
 
         assertThat(result.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(result.summary().count(VideoStatus.GENERATED)).isEqualTo(36);
+        assertThat(result.summary().count(VideoStatus.GENERATED)).isEqualTo(400);
         assertThat(maxInFlight(SERVER.getAllServeEvents())).isGreaterThan(10);
     }
 

@@ -76,7 +76,9 @@ class RecoveryTest extends CampaignTestSupport {
         markRunningBy(stopped, ProcessHandle.current().pid());
         SERVER.resetRequests();
 
-        assertThatThrownBy(() -> run(csv)).isInstanceOf(CampaignAlreadyRunningException.class).hasMessageContaining("already running");
+        try (AutoCloseable held = io.klingbatch.generation.OutputFolder.lock(campaign(csv)).orElseThrow()) {
+            assertThatThrownBy(() -> run(csv)).isInstanceOf(CampaignAlreadyRunningException.class).hasMessageContaining("is locked");
+        }
         assertThat(calls("ridge")).isEmpty();
     }
 

@@ -98,10 +98,6 @@ final class ResultCollector implements AutoCloseable {
         }
     }
 
-    int waiting() {
-        return pending.size();
-    }
-
     private void schedule(Pending item, Duration delay) {
         item.nextDelay = delay;
         pollers.schedule(() -> poll(item), delay.toMillis(), TimeUnit.MILLISECONDS);

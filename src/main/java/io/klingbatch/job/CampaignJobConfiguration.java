@@ -45,6 +45,7 @@ class CampaignJobConfiguration {
     static final String JOB_NAME = "campaignJob";
     static final String STEP_NAME = "generateVideos";
     static final String WORKER_STEP_NAME = "generateVideosWorker";
+    private static final String ROWS = "kling.rows";
 
     @Bean
     Job campaignJob(JobRepository jobRepository, Step generateVideos, CampaignJobListener listener) {
@@ -77,7 +78,7 @@ class CampaignJobConfiguration {
     @Bean
     @StepScope
     Partitioner rowRanges(@Value("#{stepExecution}") StepExecution stepExecution) {
-        return new RowRangePartitioner(CampaignCsv.countRows(run(stepExecution).campaign().csv()));
+        return new RowRangePartitioner(rows(stepExecution));
     }
 
     @Bean
@@ -89,7 +90,7 @@ class CampaignJobConfiguration {
         TaskExecutorPartitionHandler handler = new RowOrderPartitionHandler();
         handler.setStep(generateVideosWorker);
         handler.setTaskExecutor(threads);
-        handler.setGridSize(RowRangePartitioner.gridSize(CampaignCsv.countRows(run.campaign().csv()), run.concurrency()));
+        handler.setGridSize(RowRangePartitioner.gridSize(rows(stepExecution), run.concurrency()));
         handler.afterPropertiesSet();
         return handler;
     }
@@ -114,6 +115,18 @@ class CampaignJobConfiguration {
                                       ProgressRelay progress, CostModel costs) {
         CampaignRun run = run(stepExecution);
         return new GenerationWriter(run, ledger, sessions.open(stepExecution.getJobExecutionId(), run), progress, costs);
+    }
+
+    /**
+     * The CSV's row count, counted once per manager step and kept in its context: the partition handler and the
+     * partitioner both need it, and a restart (same CSV, by the job's identity) reads it back instead of counting.
+     */
+    private static int rows(StepExecution manager) {
+        var context = manager.getExecutionContext();
+        if (!context.containsKey(ROWS)) {
+            context.putInt(ROWS, CampaignCsv.countRows(run(manager).campaign().csv()));
+        }
+        return context.getInt(ROWS);
     }
 
     private static CampaignRun run(StepExecution stepExecution) {

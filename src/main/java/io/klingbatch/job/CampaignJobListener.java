@@ -3,8 +3,6 @@ package io.klingbatch.job;
 import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
 import io.klingbatch.generation.RunSessions;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -14,14 +12,12 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
 /**
- * Before a run: notes which host and process runs it, for the messages of a later command. After every run, completed, stopped or failed: waits for the run's v2
+ * After every run, completed, stopped or failed: keeps why it stopped, waits for the run's v2
  * results (nothing paid is left behind), closes its client and rewrites the manifest.
  */
 @Component
 class CampaignJobListener implements JobExecutionListener {
 
-    static final String HOST = "kling.host";
-    static final String PID = "kling.pid";
     private static final Logger log = LoggerFactory.getLogger(CampaignJobListener.class);
 
     private final JobRepository jobRepository;
@@ -32,13 +28,6 @@ class CampaignJobListener implements JobExecutionListener {
         this.jobRepository = jobRepository;
         this.reporter = reporter;
         this.sessions = sessions;
-    }
-
-    @Override
-    public void beforeJob(JobExecution jobExecution) {
-        jobExecution.getExecutionContext().putString(HOST, hostName());
-        jobExecution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
-        jobRepository.updateExecutionContext(jobExecution);
     }
 
     @Override
@@ -59,14 +48,6 @@ class CampaignJobListener implements JobExecutionListener {
             log.error("could not rewrite the manifest", e);
             jobExecution.setStatus(BatchStatus.FAILED);
             jobExecution.addFailureException(e);
-        }
-    }
-
-    static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
         }
     }
 }

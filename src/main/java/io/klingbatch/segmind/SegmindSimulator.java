@@ -51,8 +51,6 @@ public final class SegmindSimulator implements AutoCloseable {
     private final Duration meanLatency;
     private final double sigma;
     private final AtomicInteger generations = new AtomicInteger();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
     private final LongAdder latencyMillis = new LongAdder();
     private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
@@ -104,11 +102,6 @@ public final class SegmindSimulator implements AutoCloseable {
         return generations.get();
     }
 
-    /** The most generations this simulator was running at the same moment. */
-    public int maxInFlight() {
-        return maxInFlight.get();
-    }
-
     /** When each accepted generation request arrived ({@link System#nanoTime()}), for measuring request rates. */
     public List<Long> arrivals() {
         return List.copyOf(arrivals);
@@ -134,7 +127,6 @@ public final class SegmindSimulator implements AutoCloseable {
                 return;
             }
             sleep(accepted.latency);
-            inFlight.decrementAndGet();
             generations.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "video/mp4");
             exchange.getResponseHeaders().set("x-cost", accepted.cost.toPlainString());
@@ -154,7 +146,6 @@ public final class SegmindSimulator implements AutoCloseable {
             if (accepted == null) {
                 return;
             }
-            inFlight.decrementAndGet(); // the generation runs on, but this request is answered
             String id = UUID.randomUUID().toString();
             tasks.put(id, new Task(accepted.cost, System.nanoTime() + accepted.latency.toNanos()));
             generations.incrementAndGet();
@@ -232,7 +223,6 @@ public final class SegmindSimulator implements AutoCloseable {
             return null;
         }
         arrivals.add(System.nanoTime());
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         Duration latency = latency(body.path("prompt").asString(""));
         latencyMillis.add(latency.toMillis());
         return new Accepted(cost, latency);

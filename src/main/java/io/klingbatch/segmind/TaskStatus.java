@@ -16,8 +16,4 @@ public record TaskStatus(State state, String error) {
     static TaskStatus gone(String why) {
         return new TaskStatus(State.GONE, why);
     }
-
-    public boolean waiting() {
-        return state == State.QUEUED || state == State.PROCESSING;
-    }
 }

@@ -58,7 +58,7 @@ class RecoveryTest extends CampaignTestSupport {
         SERVER.stubFor(generate("third valley").willReturn(error(406, "Insufficient credits")));
         Path csv = csv("prompt\nfirst valley\nsecond valley\nthird valley\n");
         JobExecution stopped = run(csv).execution();
-        markRunningBy(stopped, deadPid());
+        markRunning(stopped); // as a killed process leaves it
 
         SERVER.stubFor(generate("third valley").willReturn(video("req-3")));
         var resumed = run(csv);
@@ -73,7 +73,7 @@ class RecoveryTest extends CampaignTestSupport {
         SERVER.stubFor(generate("ridge").willReturn(error(406, "Insufficient credits")));
         Path csv = csv("prompt\nlone ridge\n");
         JobExecution stopped = run(csv).execution();
-        markRunningBy(stopped, ProcessHandle.current().pid());
+        markRunning(stopped);
         SERVER.resetRequests();
 
         try (AutoCloseable held = io.klingbatch.generation.OutputFolder.lock(campaign(csv)).orElseThrow()) {
@@ -98,7 +98,7 @@ class RecoveryTest extends CampaignTestSupport {
         assertThat(result.summary().allGenerated()).isTrue();
     }
 
-    private void markRunningBy(JobExecution execution, long pid) {
+    private void markRunning(JobExecution execution) {
         JobExecution last = jobRepository.getLastJobExecution(execution.getJobInstance());
         for (StepExecution step : last.getStepExecutions()) {
             step.setStatus(BatchStatus.STARTED);
@@ -107,14 +107,7 @@ class RecoveryTest extends CampaignTestSupport {
         }
         last.setStatus(BatchStatus.STARTED);
         last.setEndTime(null);
-        last.getExecutionContext().putLong(CampaignJobListener.PID, pid);
         jobRepository.update(last);
-        jobRepository.updateExecutionContext(last);
     }
 
-    private static long deadPid() throws Exception {
-        Process process = new ProcessBuilder("true").start();
-        process.waitFor();
-        return process.pid();
-    }
 }

@@ -4,7 +4,12 @@ import io.klingbatch.campaign.Campaign;
 import io.klingbatch.campaign.CampaignCsv;
 import io.klingbatch.campaign.CampaignFileException;
 import io.klingbatch.campaign.PromptRow;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
@@ -39,17 +44,89 @@ public class CampaignChecks {
      */
     public List<String> scan(Campaign campaign, Consumer<CheckedRow> each) {
         RequestValidator validator = validatorFor(campaign);
-        try (CampaignCsv csv = CampaignCsv.open(campaign.csv())) {
-            PromptRow row;
+        try (CampaignCsv csv = CampaignCsv.open(campaign.csv()); ReadAhead rows = new ReadAhead(csv)) {
             boolean any = false;
-            while ((row = csv.next()) != null) {
-                any = true;
-                each.accept(validator.check(row));
+            while (rows.hasNext()) {
+                for (PromptRow row : rows.next()) {
+                    any = true;
+                    each.accept(validator.check(row));
+                }
             }
             if (!any) {
                 throw new CampaignFileException(campaign.csv(), "has a header but no data rows: add one row per video");
             }
             return csv.unknownColumns();
+        }
+    }
+
+    /**
+     * Reads the CSV on a second thread, a batch of rows ahead, while this thread checks them: on a big file the
+     * parsing and the checks then take the time of the slower one, not of both. Order is kept (one reader, one
+     * checker), and a file that turns out unusable still throws here, on the caller's thread.
+     */
+    private static final class ReadAhead implements Iterator<List<PromptRow>>, AutoCloseable {
+
+        private static final int BATCH = 4096;
+        private static final List<PromptRow> END = List.of();
+
+        private final BlockingQueue<Object> batches = new ArrayBlockingQueue<>(4);
+        private final Thread reader;
+        private Object next;
+
+        ReadAhead(CampaignCsv csv) {
+            reader = new Thread(() -> {
+                try {
+                    List<PromptRow> batch = new ArrayList<>(BATCH);
+                    for (PromptRow row = csv.next(); row != null; row = csv.next()) {
+                        batch.add(row);
+                        if (batch.size() == BATCH) {
+                            batches.put(batch);
+                            batch = new ArrayList<>(BATCH);
+                        }
+                    }
+                    batches.put(batch);
+                    batches.put(END);
+                } catch (RuntimeException e) {
+                    batches.offer(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "kling-csv-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null) {
+                try {
+                    next = batches.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading the campaign", e);
+                }
+            }
+            if (next instanceof RuntimeException failure) {
+                throw failure;
+            }
+            return next != END;
+        }
+
+        /** Stops the reader if the checker stopped first (the caller's consumer threw): no thread is left waiting. */
+        @Override
+        public void close() {
+            reader.interrupt();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public List<PromptRow> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            List<PromptRow> batch = (List<PromptRow>) next;
+            next = null;
+            return batch;
         }
     }
 }

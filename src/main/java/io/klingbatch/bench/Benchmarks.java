@@ -1,5 +1,6 @@
 package io.klingbatch.bench;
 
+import io.klingbatch.Sha256;
 import com.opencsv.CSVReader;
 import com.opencsv.CSVReaderBuilder;
 import com.opencsv.RFC4180ParserBuilder;
@@ -15,15 +16,12 @@ import io.klingbatch.segmind.SegmindConnector;
 import io.klingbatch.segmind.SegmindSimulator;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -163,7 +161,7 @@ public final class Benchmarks {
         for (String line : manifest.subList(1, manifest.size())) {
             String[] cells = line.split(",");
             Path file = folder.resolve("out").resolve(cells[3]);
-            if (Files.size(file) == videoBytes && sha256(file).equals(cells[5])) {
+            if (Files.size(file) == videoBytes && Sha256.of(file).equals(cells[5])) {
                 intact++;
             }
         }
@@ -235,17 +233,6 @@ public final class Benchmarks {
             throw new IOException(e);
         }
         return records;
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
-                digest.update(buffer, 0, read);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The jar this process runs from, for scenarios that need a JVM of their own; null outside a jar. */

@@ -1,5 +1,6 @@
 package io.klingbatch.generation;
 
+import io.klingbatch.Sha256;
 import com.opencsv.CSVReaderBuilder;
 import com.opencsv.RFC4180ParserBuilder;
 import com.opencsv.CSVWriterBuilder;
@@ -89,7 +90,7 @@ final class PaidLog {
         Path video = file.resolveSibling(line[3]);
         long bytes = Long.parseLong(line[4]);
         try {
-            if (!Files.isRegularFile(video) || Files.size(video) != bytes || !line[5].equals(sha256(video))) {
+            if (!Files.isRegularFile(video) || Files.size(video) != bytes || !line[5].equals(Sha256.of(video))) {
                 return Optional.empty(); // only this very file counts: not another version's of the same name
             }
         } catch (IOException e) {
@@ -127,15 +128,6 @@ final class PaidLog {
             return last.get(0) == '\n';
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static String sha256(Path video) throws IOException {
-        try (var in = new java.security.DigestInputStream(Files.newInputStream(video), java.security.MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return java.util.HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.klingbatch.generation;
 
+import io.klingbatch.Sha256;
 import io.klingbatch.segmind.VideoSink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,8 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -64,7 +63,7 @@ final class VideoStore {
 
     private StoredVideo save(String id, InputStream body, String contentType, FileMover mover) throws IOException {
         Path part = folder.resolve(id + "." + java.util.UUID.randomUUID().toString().substring(0, 8) + ".part"); // two versions may download at once
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         byte[] head = new byte[16];
         int headLength = 0;
         long total = 0;
@@ -101,7 +100,7 @@ final class VideoStore {
         Path target = folder.resolve(fileName);
         mover.makeRoom(fileName);
         local(() -> move(part, target));
-        return new StoredVideo(fileName, total, HexFormat.of().formatHex(digest.digest()));
+        return new StoredVideo(fileName, total, Sha256.hex(digest));
     }
 
     private static Path move(Path from, Path to) throws IOException {
@@ -146,14 +145,6 @@ final class VideoStore {
             return action.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
 

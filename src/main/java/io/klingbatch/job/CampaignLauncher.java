@@ -1,5 +1,6 @@
 package io.klingbatch.job;
 
+import io.klingbatch.Sha256;
 import io.klingbatch.campaign.CampaignFileException;
 import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
@@ -7,13 +8,7 @@ import io.klingbatch.generation.CampaignSummary;
 import io.klingbatch.generation.OutputFolder;
 import io.klingbatch.generation.VideoStatus;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -114,13 +109,10 @@ public class CampaignLauncher {
     }
 
     static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        try {
+            return Sha256.of(file);
         } catch (IOException e) {
             throw new CampaignFileException(file, "cannot be read: " + e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.klingbatch.request;
 
+import io.klingbatch.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,8 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -93,7 +92,7 @@ final class ImageChecker {
     }
 
     private static String checkedSha256(Path file, String value) throws IOException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             byte[] head = in.readNBytes(PNG.length);
             if (!startsWith(head, PNG) && !startsWith(head, JPEG)) {
@@ -101,7 +100,7 @@ final class ImageChecker {
             }
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     private static boolean startsWith(byte[] data, byte[] prefix) {
@@ -114,13 +113,5 @@ final class ImageChecker {
             }
         }
         return true;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
     }
 }

@@ -1,10 +1,7 @@
 package io.klingbatch.request;
 
+import io.klingbatch.Sha256;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A checked request for one video, defaults applied: exactly what will be sent, nothing about HTTP.
@@ -22,11 +19,6 @@ public record VideoRequest(String prompt, String negativePrompt, BigDecimal cfgS
     public String fingerprint() {
         String canonical = String.join("\u0000", prompt, negativePrompt, cfgScale.stripTrailingZeros().toPlainString(),
                 duration, mode, aspectRatio, image == null ? "" : image.fingerprint());
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return Sha256.of(canonical);
     }
 }

@@ -39,15 +39,39 @@ public abstract class CampaignTestSupport {
     @Autowired
     protected CampaignChecks checks;
 
+    @Autowired
+    protected org.springframework.jdbc.core.JdbcTemplate jdbcTemplate;
+
     @DynamicPropertySource
     static void api(DynamicPropertyRegistry registry) {
         registry.add("segmind.base-url", WireMockApi::baseUrl);
     }
 
+    /**
+     * Each test starts with an empty ledger: videos are known by their request, whichever campaign paid for them, so a
+     * prompt another test used would otherwise be copied instead of paid.
+     */
     @BeforeEach
     void resetApi() {
         WireMockApi.SERVER.resetAll();
         KlingTestConfiguration.TIME.clearSleeps();
+        jdbcTemplate.update("DELETE FROM kb_video");
+        jdbcTemplate.update("DELETE FROM INT_LOCK");
+    }
+
+    /** The ledger's name for the API the tests pay: WireMock's base URL. */
+    protected static String endpoint() {
+        return io.klingbatch.ledger.Endpoint.of(java.net.URI.create(WireMockApi.baseUrl())).id();
+    }
+
+    /** The ledger key of row {@code id}'s video (take 1). */
+    protected io.klingbatch.ledger.VideoKey keyOf(Campaign campaign, String id) {
+        return new io.klingbatch.ledger.VideoKey(endpoint(), fingerprintOf(campaign, id), 1);
+    }
+
+    /** A claim as a process that has since died would have left it (its holder holds no lease). */
+    protected static io.klingbatch.ledger.Claim deadRunClaim(String rowId) {
+        return new io.klingbatch.ledger.Claim("10", "pro", null, "campaign", rowId, null, java.util.UUID.randomUUID().toString());
     }
 
     /** Writes {@code campaign.csv} in the test's folder. */

@@ -7,7 +7,7 @@ import com.opencsv.RFC4180ParserBuilder;
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.campaign.CampaignLoader;
 import io.klingbatch.generation.CampaignRun;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.output.VideoStatus;
 import io.klingbatch.job.CampaignLauncher;
 import io.klingbatch.job.RunResult;
 import io.klingbatch.request.CampaignChecks;

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param defaults per-column defaults from the job file (column name to cell text); empty for a bare CSV
  * @param client   client settings from the job file
  * @param options  concurrency, request rate, API shape and budget from the job file
+ * @param outputChosen whether the user chose the output folder ({@code --output} or the job file's {@code output:}) rather
+ *                 than taking the default {@code out/<name>}
  */
 public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
-                       RunOptions options) {
+                       RunOptions options, boolean outputChosen) {
 
     /** The folder local images are resolved against, and confined to. */
     public Path csvFolder() {
@@ -23,6 +25,6 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
     }
 
     public Campaign withOutput(Path newOutput) {
-        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options);
+        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true);
     }
 }

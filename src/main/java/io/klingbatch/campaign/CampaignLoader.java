@@ -48,7 +48,7 @@ public final class CampaignLoader {
         String lower = fileName.toLowerCase(Locale.ROOT);
         Campaign campaign = lower.endsWith(".yml") || lower.endsWith(".yaml")
                 ? fromJobFile(source, name)
-                : new Campaign(name, source, source, defaultOutput(name), Map.of(), ClientOptions.NONE, RunOptions.NONE);
+                : new Campaign(name, source, source, defaultOutput(name), Map.of(), ClientOptions.NONE, RunOptions.NONE, false);
         if (!Files.isRegularFile(campaign.csv())) {
             throw new CampaignFileException(campaign.csv(), Files.exists(campaign.csv()) ? "is not a file" : "no such file");
         }
@@ -73,7 +73,8 @@ public final class CampaignLoader {
                 ? defaultOutput(name) : folder.resolve(String.valueOf(output).strip()).normalize();
         RunOptions options = new RunOptions(wholeNumber(jobFile, yaml, "", "concurrency"), wholeNumber(jobFile, yaml, "", "requests-per-minute"),
                 api(jobFile, yaml.get("api")), credits(jobFile, yaml.get("max-credits")));
-        return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), options);
+        return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), options,
+                output != null && !String.valueOf(output).isBlank());
     }
 
     private static Map<String, String> defaults(Path jobFile, Object node) {

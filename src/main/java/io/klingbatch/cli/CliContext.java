@@ -30,6 +30,22 @@ final class CliContext implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** A setting of the application (environment, -D, application.yml), or the default. */
+    <T> T setting(String key, Class<T> type, T fallback) {
+        return bean(org.springframework.core.env.Environment.class).getProperty(key, type, fallback);
+    }
+
+    /** The job repository in words, for sentences: its JDBC URL without any password. */
+    String databaseName() {
+        String url = setting("spring.datasource.url", String.class, "the job repository");
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** Where details go. */
+    String logFile() {
+        return setting("logging.file.name", String.class, "the log file");
+    }
+
     @Override
     public void close() {
         if (context != null && closeWhenDone) {

@@ -1,8 +1,8 @@
 package io.klingbatch.cli;
 
-import io.klingbatch.generation.LedgerState;
 import io.klingbatch.generation.RunProgress;
-import io.klingbatch.generation.StoredVideo;
+import io.klingbatch.ledger.SavedVideo;
+import io.klingbatch.output.Placement;
 import io.klingbatch.request.CheckedRow;
 
 /** One line per row as the run goes, so a long run shows it is alive and a bad row is named where it happens. */
@@ -20,28 +20,48 @@ final class ConsoleProgress implements RunProgress {
     }
 
     @Override
-    public void generated(String id, int row, StoredVideo video) {
-        console.say("  row " + row + " " + id + ": generated " + video.fileName() + " (" + Sizes.human(video.bytes()) + ")");
+    public void generated(String id, int row, SavedVideo video) {
+        console.say("  " + where(id, row) + ": generated " + video.fileName() + " (" + Sizes.human(video.bytes()) + ")");
     }
 
     @Override
-    public void alreadyDone(String id, int row, LedgerState state) {
-        String what = switch (state) {
-            case PAID -> "already generated, not paid again";
-            case SUBMITTED -> "submitted by an earlier run; collecting its result, not paying again";
-            case SENT -> "taken by another run at the same moment; skipped here";
-            default -> "UNCERTAIN from an earlier run, not resent (use --resend-uncertain to send it again)";
+    public void reused(String id, int row, Placement placement) {
+        String what = switch (placement.kind()) {
+            case IN_PLACE -> "already generated (" + placement.fileName() + "), not paid again";
+            case COPIED -> "made earlier" + madeFor(placement) + "; copied, not paid again";
+            case ELSEWHERE -> "made earlier" + madeFor(placement) + "; it is at " + placement.elsewhere()
+                    + ", which this machine cannot copy from; not paid again";
+            case MISSING -> "paid for earlier, but its file is missing from the output folder; not paid again: restore it from a backup";
         };
-        console.say("  row " + row + " " + id + ": " + what);
+        console.say("  " + where(id, row) + ": " + what);
+    }
+
+    @Override
+    public void pending(String id, int row, String why) {
+        console.say("  " + where(id, row) + ": " + why);
     }
 
     @Override
     public void failed(String id, int row, String reason) {
-        console.say("  row " + row + " " + id + ": FAILED, " + reason);
+        console.say("  " + where(id, row) + ": FAILED, " + reason);
     }
 
     @Override
     public void uncertain(String id, int row, String reason) {
-        console.say("  row " + row + " " + id + ": UNCERTAIN, " + reason);
+        console.say("  " + where(id, row) + ": UNCERTAIN, " + reason);
+    }
+
+    @Override
+    public void notice(String sentence) {
+        console.say(sentence);
+    }
+
+    private static String madeFor(Placement placement) {
+        return placement.madeFor() == null ? "" : " for " + placement.madeFor();
+    }
+
+    /** {@code row 3 shoe}, or just the id for a video collected from an earlier run (its row number is not known then). */
+    private static String where(String id, int row) {
+        return row > 0 ? "row " + row + " " + id : id;
     }
 }

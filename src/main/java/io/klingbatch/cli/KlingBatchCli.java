@@ -1,6 +1,7 @@
 package io.klingbatch.cli;
 
 import io.klingbatch.KlingBatchApplication;
+import io.klingbatch.KlingHome;
 import io.klingbatch.campaign.CampaignFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Command;
                 + "never loses a paid video, names every bad row, and resumes where it stopped with the same command.",
                 "The API key comes only from the environment variable SEGMIND_API_KEY."},
         footer = {"", "Exit codes: 0 all rows generated, 1 some rows not generated, 2 usage or configuration error, "
-                + "3 stopped and restartable (credits ran out, budget reached, API unreachable), 4 refused by the API (key or URL), 70 internal error."})
+                + "3 stopped and restartable (credits ran out, budget reached, Ctrl-C or SIGTERM, API or job repository unreachable, "
+                + "disk full, results still being made), 4 refused by the API (key or URL), 5 another run holds this campaign, "
+                + "70 internal error."})
 public final class KlingBatchCli implements Runnable {
 
     @CommandLine.Spec
@@ -75,8 +78,30 @@ public final class KlingBatchCli implements Runnable {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
-        console.error("Internal error: " + Words.clause(message) + ". Details are in .kling-batch/kling-batch.log.");
+        if (unreachableDatabase(e)) {
+            console.error("Not started: the job repository (" + KlingHome.repository() + ") cannot be reached: " + Words.clause(message)
+                    + ". Nothing was sent. Run the same command when it is back.");
+            return ExitCode.STOPPED_RESTARTABLE.code;
+        }
+        console.error("Internal error: " + Words.clause(message) + ". Details are in " + KlingHome.folder().resolve("kling-batch.log") + ".");
         return ExitCode.INTERNAL.code;
+    }
+
+    /**
+     * Whether an error means the job repository cannot be reached (a connection refused or timed out, PostgreSQL's class
+     * 08 of SQL states), rather than a bug.
+     */
+    static boolean unreachableDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException
+                    || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.net.ConnectException
+                    || t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A quiet, non-web context; {@code properties} win over application.yml (the benchmark uses scratch databases). */

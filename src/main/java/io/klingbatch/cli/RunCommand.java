@@ -2,27 +2,34 @@ package io.klingbatch.cli;
 
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.generation.Api;
-import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
-import io.klingbatch.generation.CostEstimate;
-import io.klingbatch.generation.CampaignSummary;
 import io.klingbatch.generation.ProgressRelay;
-import io.klingbatch.generation.VideoStatus;
-import io.klingbatch.job.CampaignAlreadyRunningException;
+import io.klingbatch.generation.RunSessions;
+import io.klingbatch.generation.StopReason;
 import io.klingbatch.job.CampaignLauncher;
 import io.klingbatch.job.RunResult;
-import io.klingbatch.job.StopReason;
-import io.klingbatch.request.CampaignChecks;
-import io.klingbatch.request.CheckedRow;
+import io.klingbatch.ledger.CampaignHeldException;
+import io.klingbatch.ledger.FormerHome;
+import io.klingbatch.money.CostEstimate;
+import io.klingbatch.output.CampaignReporter;
+import io.klingbatch.output.CampaignSummary;
+import io.klingbatch.output.Plan;
+import io.klingbatch.output.VideoStatus;
 import io.klingbatch.segmind.ApiKeySource;
 import io.klingbatch.segmind.ApiRefusedException;
 import io.klingbatch.segmind.SegmindConnector;
+import io.klingbatch.segmind.SegmindException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.dao.DataAccessException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,8 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code run}: generates the campaign's videos, or continues a stopped run of it. */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
-        description = "Generates one video per valid row. After a stop (credits ran out, process killed) run the same "
-                + "command again: it continues where it stopped and never pays again for a row already generated.")
+        description = "Generates one video per valid row. A video made earlier (by any run, for any campaign, from any folder "
+                + "or machine sharing the job repository) is copied, never paid again. After a stop (credits ran out, Ctrl-C, "
+                + "process killed) run the same command again: it continues where it stopped.")
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -45,6 +53,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--resend-uncertain", description = "Send again the rows that may already have been charged without a result (UNCERTAIN).")
     boolean resendUncertain;
+
+    @Option(names = "--remake", split = ",", paramLabel = "ID", description = "Pay for one new take of each named row (ids, "
+            + "comma-separated); the earlier video is kept beside the new one.")
+    List<String> remake;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Generations in flight at once (default: the job file's 'concurrency', else 4).")
     Integer concurrency;
@@ -58,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--max-credits", paramLabel = "C", description = "The campaign's budget: never start a call that could take its "
             + "spend over C credits; stop (exit 3) when it is reached. Run again with a larger budget to continue (job file 'max-credits').")
-    java.math.BigDecimal maxCredits;
+    BigDecimal maxCredits;
 
     @Option(names = "--require-credits", description = "Refuse to start (exit 3) when the account's balance cannot cover the campaign's estimated cost.")
     boolean requireCredits;
@@ -81,40 +93,49 @@ final class RunCommand implements Callable<Integer> {
                     + " to your Segmind key, or add --simulate to try the simulated API.");
             return ExitCode.USAGE.code;
         }
-        precheck(campaign);
-        CampaignRun run = new CampaignRun(campaign, simulate, resendUncertain,
-                new CampaignRun.Overrides(concurrency, requestsPerMinute, Api.parse(api), maxCredits));
-        Integer refused = checkBalance(run);
-        if (refused != null) {
-            return refused;
-        }
-        cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
-        Thread interrupted = new Thread(() -> cli.console.error("Interrupted. Every paid video so far is saved; a call that was in "
-                + "flight may have been charged and is marked UNCERTAIN. Run the same command to continue:\n  " + sameCommand()));
-        Runtime.getRuntime().addShutdownHook(interrupted);
-        RunResult result;
-        try {
-            result = cli.bean(CampaignLauncher.class).run(run);
-        } catch (CampaignAlreadyRunningException e) {
-            cli.console.error("Not started: " + e.getMessage() + ".");
-            return ExitCode.USAGE.code;
-        } finally {
-            cli.bean(ProgressRelay.class).listen(null);
-            try {
-                Runtime.getRuntime().removeShutdownHook(interrupted);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook says what to do
+        cli.bean(FormerHome.class).importFrom(cli.workingDirectory).ifPresent(cli.console::say);
+        CampaignLauncher launcher = cli.bean(CampaignLauncher.class);
+        CampaignRun run = launcher.resolve(new CampaignRun(campaign, simulate, resendUncertain,
+                new CampaignRun.Overrides(concurrency, requestsPerMinute, Api.parse(api), maxCredits, remake)));
+        Plan plan = firstLine(run);
+        if (plan.toPay() > 0) {
+            Integer refused = checkBalance(run);
+            if (refused != null) {
+                return refused;
             }
         }
-        warnAboutMissingFiles(result.summary());
+        RunSessions sessions = cli.bean(RunSessions.class);
+        cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
+        RunResult result;
+        try (Interrupts interrupts = Interrupts.install(sessions, cli.console, cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5)));
+             DatabaseWatch watch = DatabaseWatch.start(sessions, cli.console, cli.databaseName())) {
+            result = launcher.run(run);
+        } catch (CampaignHeldException e) {
+            cli.console.error("Not started: " + e.getMessage() + ". Nothing was sent; wait for that run to end (the same command then "
+                    + "continues where it stopped), or check 'status'.");
+            return ExitCode.CAMPAIGN_HELD.code;
+        } catch (DataAccessException e) {
+            cli.console.error(DatabaseWatch.sentence(cli.databaseName(), e) + " Run the same command when it is back.");
+            return ExitCode.STOPPED_RESTARTABLE.code;
+        } finally {
+            cli.bean(ProgressRelay.class).listen(null);
+            sessions.reset();
+        }
+        warnAboutFiles(result.summary());
         return outcome(campaign, result);
     }
 
-    private void warnAboutMissingFiles(CampaignSummary summary) {
+    private void warnAboutFiles(CampaignSummary summary) {
         if (!summary.missingFiles().isEmpty()) {
             cli.console.say("Warning: " + summary.missingFiles().size() + " paid " + (summary.missingFiles().size() == 1 ? "video is" : "videos are")
                     + " missing from the output folder (" + String.join(", ", summary.missingFiles().subList(0, Math.min(5, summary.missingFiles().size())))
                     + (summary.missingFiles().size() > 5 ? ", ..." : "") + "). They were paid for, so they are not made again: restore them from a backup.");
+        }
+        if (!summary.elsewhere().isEmpty()) {
+            cli.console.say("Note: " + summary.elsewhere().size() + (summary.elsewhere().size() == 1 ? " video was" : " videos were")
+                    + " made earlier on a disk this machine cannot reach (" + String.join(", ", summary.elsewhere().subList(0,
+                    Math.min(3, summary.elsewhere().size()))) + (summary.elsewhere().size() > 3 ? ", ..." : "") + "); the manifest names where"
+                    + " each is. They are not paid again.");
         }
     }
 
@@ -128,6 +149,9 @@ final class RunCommand implements Callable<Integer> {
         if (maxCredits != null && maxCredits.signum() <= 0) {
             throw new ParameterException(spec.commandLine(), "--max-credits must be a positive number of credits.");
         }
+        if (remake != null && remake.stream().anyMatch(String::isBlank)) {
+            throw new ParameterException(spec.commandLine(), "--remake needs row ids, comma-separated (an empty one was given).");
+        }
         try {
             Api.parse(api);
         } catch (IllegalArgumentException e) {
@@ -136,15 +160,46 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Compares the account's balance with what the rows left should cost. Says how many rows it covers and goes on
-     * (the run stops restartably when credits end), or refuses with {@code --require-credits}. A balance that cannot
-     * be read is a note, not an error, except a refused key: then nothing can succeed.
+     * Reads the whole CSV once before anything is paid (an unusable file stops here, exit 2) and says what the run will
+     * do: rows, rejected rows, videos copied from earlier ones, videos to pay for.
+     */
+    private Plan firstLine(CampaignRun run) {
+        Campaign campaign = run.campaign();
+        CampaignReporter reporter = cli.bean(CampaignReporter.class);
+        Plan plan = reporter.plan(campaign, run.endpointId(), run.resendUncertain());
+        List<String> unknown = reporter.walk(campaign, run.endpointId(), state -> {
+        });
+        if (!unknown.isEmpty()) {
+            cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
+                    + String.join(", ", unknown) + ".");
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add(plan.toPay() + (plan.toPay() == 1 ? " video" : " videos") + " to pay for");
+        if (plan.made() + plan.shared() > 0) {
+            parts.add((plan.made() + plan.shared()) + " copied from earlier videos (not paid again)");
+        }
+        if (plan.inFlight() > 0) {
+            parts.add(plan.inFlight() + " being made already");
+        }
+        if (plan.uncertain() > 0) {
+            parts.add(plan.uncertain() + " uncertain, not resent");
+        }
+        cli.console.say("Campaign " + campaign.name() + ": " + Words.rows(plan.rows()) + " (" + plan.valid() + " valid, " + plan.rejected()
+                + " rejected): " + String.join(", ", parts) + "; videos in " + relative(campaign.output())
+                + (simulate ? ", simulated API" : "") + ".");
+        return plan;
+    }
+
+    /**
+     * Compares the account's balance with what the videos left should cost. Says how many it covers and goes on (the
+     * run stops restartably when credits end), or refuses with {@code --require-credits}. A balance that cannot be read
+     * is a note, not an error, except a refused key: then nothing can succeed.
      */
     private Integer checkBalance(CampaignRun run) {
-        java.math.BigDecimal balance;
+        BigDecimal balance;
         try {
             balance = cli.bean(SegmindConnector.class).credits(run.simulated());
-        } catch (io.klingbatch.segmind.SegmindException e) {
+        } catch (SegmindException e) {
             if (e instanceof ApiRefusedException && e.status() == 401) {
                 cli.console.error("Not started: " + e.getMessage() + ". No call was made.");
                 return ExitCode.REFUSED_BY_API.code;
@@ -152,16 +207,16 @@ final class RunCommand implements Callable<Integer> {
             cli.console.say("Note: could not read the account's balance (" + e.getMessage() + "); going on.");
             return null;
         }
-        CostEstimate estimate = cli.bean(CampaignReporter.class).estimate(run, balance);
+        CostEstimate estimate = cli.bean(CampaignReporter.class).estimate(run.campaign(), run.endpointId(), balance);
         if (estimate.rows() == 0 || estimate.covered() == estimate.rows()) {
             if (estimate.rows() > 0) {
-                cli.console.say("Balance " + plain(balance) + " credits; the " + Words.rows(estimate.rows()) + " to make should cost about "
-                        + plain(estimate.total()) + " credits.");
+                cli.console.say("Balance " + plain(balance) + " credits; the " + estimate.rows() + (estimate.rows() == 1 ? " video" : " videos")
+                        + " to make should cost about " + plain(estimate.total()) + " credits.");
             }
             return null;
         }
         String sentence = "Balance " + plain(balance) + " credits covers about " + estimate.covered() + " of the " + estimate.rows()
-                + (estimate.rows() == 1 ? " row" : " rows") + " to make (estimated " + plain(estimate.total()) + " credits)";
+                + (estimate.rows() == 1 ? " video" : " videos") + " to make (estimated " + plain(estimate.total()) + " credits)";
         if (requireCredits) {
             cli.console.error("Not started: " + sentence + ". Top up, or run without --require-credits to make what the balance covers.");
             return ExitCode.STOPPED_RESTARTABLE.code;
@@ -170,66 +225,49 @@ final class RunCommand implements Callable<Integer> {
         return null;
     }
 
-    private static String plain(java.math.BigDecimal value) {
-        return value.setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
-    }
-
-    /** Reads the whole CSV once before anything is paid: an unusable file stops here, with exit 2. */
-    private void precheck(Campaign campaign) {
-        int[] counts = {0, 0};
-        List<String> unknown = cli.bean(CampaignChecks.class).scan(campaign, checked -> {
-            counts[0]++;
-            if (checked instanceof CheckedRow.Rejected) {
-                counts[1]++;
-            }
-        });
-        if (!unknown.isEmpty()) {
-            cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
-                    + String.join(", ", unknown) + ".");
-        }
-        cli.console.say("Campaign " + campaign.name() + ": " + Words.rows(counts[0]) + " (" + (counts[0] - counts[1]) + " valid, "
-                + counts[1] + " rejected), videos in " + relative(campaign.output()) + (simulate ? ", simulated API" : "") + ".");
+    private static String plain(BigDecimal value) {
+        return value.setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
     private int outcome(Campaign campaign, RunResult result) {
         CampaignSummary summary = result.summary();
         String manifest = relative(campaign.output().resolve("manifest.csv"));
         if (!result.launched()) {
-            cli.console.say("Nothing to send: this campaign already ran to the end. " + counts(summary) + " Manifest: " + manifest + ".");
+            cli.console.say("Nothing to send: every video of this campaign was made already. " + Summaries.counts(summary)
+                    + " Manifest: " + manifest + ".");
             return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
         }
         JobExecution execution = result.execution();
-        if (execution.getStatus() == BatchStatus.COMPLETED) {
-            cli.console.say((summary.allGenerated() ? "Done: every row has its video. " : "Finished. ") + counts(summary)
-                    + uncertainNote(summary) + " Manifest: " + manifest + ".");
+        StopReason stop = StopReason.stored(execution);
+        if (execution.getStatus() == BatchStatus.COMPLETED && stop.kind() == StopReason.Kind.NONE) {
+            cli.console.say((summary.allGenerated() ? "Done: every row has its video. " : "Finished. ") + Summaries.counts(summary)
+                    + Summaries.uncertainNote(summary) + " Manifest: " + manifest + ".");
             return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
         }
-        StopReason stop = StopReason.of(execution);
-        String progress = Words.rows(summary.count(VideoStatus.GENERATED)) + " done, " + summary.left() + " left.";
+        if (stop.kind() == StopReason.Kind.NONE) {
+            stop = StopReason.of(execution);
+        }
+        String progress = Words.rows(summary.count(VideoStatus.GENERATED)) + " done, " + summary.left() + " left; "
+                + Summaries.credits(summary) + ".";
+        String again = " Run the same command again to continue:\n  " + sameCommand();
         return switch (stop.kind()) {
-            case BUDGET -> {
-                cli.console.say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
-                        + ". Run again with a larger --max-credits to continue.");
-                yield ExitCode.STOPPED_RESTARTABLE.code;
-            }
-            case CREDITS -> {
-                cli.console.say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
-                        + ". Top up your Segmind credits and run the same command again:\n  " + sameCommand());
-                yield ExitCode.STOPPED_RESTARTABLE.code;
-            }
-            case UNREACHABLE -> {
-                cli.console.say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
-                        + ". Check the network (and segmind.base-url), then run the same command again:\n  " + sameCommand());
-                yield ExitCode.STOPPED_RESTARTABLE.code;
-            }
+            case BUDGET -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
+                    + ". Run again with a larger --max-credits to continue.");
+            case CREDITS -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
+                    + ". Top up your Segmind credits and run the same command again:\n  " + sameCommand());
+            case UNREACHABLE -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
+                    + ". Check the network (and segmind.base-url), then run the same command again:\n  " + sameCommand());
+            case INTERRUPTED -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest + "." + again);
+            case RESULTS_PENDING -> say("Stopped: " + Words.clause(stop.message()) + " (already paid for). " + progress + " Manifest: "
+                    + manifest + ". Run the same command later to collect them; nothing is paid again:\n  " + sameCommand());
+            case NOT_SAVED -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
+                    + ". Free the space or fix the folder, then run the same command again:\n  " + sameCommand());
+            case DATABASE, LEASE_LOST -> say("Stopped: " + Words.clause(stop.message()) + " (" + cli.databaseName() + "). " + progress
+                    + " Every video paid is saved and recorded in the output folder." + again);
             case REFUSED -> {
                 cli.console.error("Stopped: " + Words.clause(stop.message()) + ". No further calls were made; " + progress
                         + " Fix it and run the same command again.");
                 yield ExitCode.REFUSED_BY_API.code;
-            }
-            case NOT_SAVED -> {
-                cli.console.error("Stopped: " + Words.clause(stop.message()) + ". Free the space or fix the folder, then run the same command again.");
-                yield ExitCode.INTERNAL.code;
             }
             case CAMPAIGN_FILE -> {
                 cli.console.error("Stopped: " + Words.clause(stop.message()) + ". Manifest: " + manifest + ".");
@@ -237,31 +275,16 @@ final class RunCommand implements Callable<Integer> {
             }
             case NONE, INTERNAL -> {
                 cli.console.error("Stopped by an internal error (" + (stop.message() == null ? execution.getExitStatus().getExitDescription()
-                        : stop.message()) + "). Details are in .kling-batch/kling-batch.log. Nothing paid is lost; run the same command "
+                        : stop.message()) + "). Details are in " + cli.logFile() + ". Nothing paid is lost; run the same command "
                         + "again to continue.");
                 yield ExitCode.INTERNAL.code;
             }
         };
     }
 
-    private static String counts(CampaignSummary summary) {
-        List<String> parts = new ArrayList<>();
-        parts.add(summary.count(VideoStatus.GENERATED) + " of " + Words.rows(summary.rows()) + " generated");
-        for (VideoStatus status : List.of(VideoStatus.REJECTED, VideoStatus.FAILED, VideoStatus.UNCERTAIN, VideoStatus.PENDING)) {
-            if (summary.count(status) > 0) {
-                parts.add(summary.count(status) + " " + status.name().toLowerCase(java.util.Locale.ROOT));
-            }
-        }
-        return String.join(", ", parts) + "; " + summary.spent().stripTrailingZeros().toPlainString() + " credits spent"
-                + (summary.remainingCredits() == null ? "" : ", " + summary.remainingCredits().stripTrailingZeros().toPlainString() + " left") + ".";
-    }
-
-    private static String uncertainNote(CampaignSummary summary) {
-        if (summary.count(VideoStatus.UNCERTAIN) == 0) {
-            return "";
-        }
-        return " " + summary.count(VideoStatus.UNCERTAIN) + " uncertain row(s) may have been charged without a result ("
-                + summary.uncertainReasons().get(0) + "); they are not resent unless you add --resend-uncertain.";
+    private int say(String sentence) {
+        cli.console.say(sentence);
+        return ExitCode.STOPPED_RESTARTABLE.code;
     }
 
     private String sameCommand() {
@@ -271,5 +294,10 @@ final class RunCommand implements Callable<Integer> {
     private String relative(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         return absolute.startsWith(cli.workingDirectory) ? cli.workingDirectory.relativize(absolute).toString() : absolute.toString();
+    }
+
+    /** For sentences: lower-case status names. */
+    static String name(VideoStatus status) {
+        return status.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,16 +1,20 @@
 package io.klingbatch.cli;
 
 import io.klingbatch.campaign.Campaign;
-import io.klingbatch.generation.CampaignReporter;
-import io.klingbatch.generation.CampaignRun;
-import io.klingbatch.generation.CampaignSummary;
-import io.klingbatch.generation.OutputFolder;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.generation.StopReason;
 import io.klingbatch.job.CampaignHistory;
-import io.klingbatch.job.StopReason;
+import io.klingbatch.job.CampaignLauncher;
+import io.klingbatch.ledger.Endpoint;
+import io.klingbatch.ledger.FormerHome;
+import io.klingbatch.ledger.Leases;
+import io.klingbatch.output.CampaignReporter;
+import io.klingbatch.output.CampaignSummary;
+import io.klingbatch.output.VideoStatus;
+import io.klingbatch.segmind.SegmindProperties;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code status}: where a campaign stands, from the job repository and the ledger only; no API call at all. */
 @Command(name = "status",
         mixinStandardHelpOptions = true,
-        description = "Shows where a campaign stands: rows generated, rejected, failed, uncertain and pending, credits spent, "
-                + "the last run's state, and the next step. Reads only the job repository and the ledger: nothing is paid.")
+        description = "Shows where a campaign stands: rows generated, rejected, failed, uncertain (by id, with the reason) and "
+                + "pending, calls in flight, credits spent, the last run's state, and the next step. Reads only the job repository "
+                + "and the ledger: nothing is paid. Every machine sharing the job repository says the same.")
 final class StatusCommand implements Callable<Integer> {
+
+    private static final int UNCERTAIN_LISTED = 20;
 
     @Mixin
     CampaignSelection selection;
@@ -44,50 +51,77 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Campaign campaign = selection.load(cli.workingDirectory);
+        cli.bean(FormerHome.class).importFrom(cli.workingDirectory).ifPresent(cli.console::say);
         Optional<JobExecution> last = cli.bean(CampaignHistory.class).lastExecution(campaign);
-        boolean simulated = last.map(CampaignHistory::simulated).orElse(false);
-        CampaignSummary summary = cli.bean(CampaignReporter.class).summarize(new CampaignRun(campaign, simulated, false));
-        String next = next(summary, last.orElse(null), OutputFolder.running(campaign));
-        if (json) {
-            cli.console.say(JsonMapper.builder().build().writeValueAsString(asMap(campaign, simulated, summary, last.orElse(null), next)));
-        } else {
-            cli.console.say("Campaign " + campaign.name() + ": " + summary.rows() + " rows, videos in " + campaign.output()
-                    + (simulated ? " (simulated API)" : ""));
-            cli.console.say("  " + counts(summary));
-            cli.console.say("  credits spent " + plain(summary.spent())
-                    + (summary.remainingCredits() == null ? "" : ", " + plain(summary.remainingCredits()) + " left at the last call"));
-            cli.console.say("  last run: " + last.map(StatusCommand::describe).orElse("none"));
-            cli.console.say("  next: " + next);
+        Endpoint endpoint = last.map(CampaignHistory::endpoint).orElse(null);
+        if (endpoint == null) {
+            endpoint = Endpoint.of(cli.bean(SegmindProperties.class).baseUrl());
         }
+        CampaignSummary summary = cli.bean(CampaignReporter.class).summarize(campaign, endpoint.id(), last.map(JobExecution::getId).orElse(null));
+        Leases.Holder holder = cli.bean(Leases.class).holder(CampaignLauncher.leaseKey(campaign.csv(), endpoint.id()));
+        String next = next(summary, last.orElse(null), holder != null);
+        if (json) {
+            cli.console.say(JsonMapper.builder().build().writeValueAsString(asMap(campaign, endpoint, summary, last.orElse(null), holder, next)));
+            return ExitCode.OK.code;
+        }
+        cli.console.say("Campaign " + campaign.name() + ": " + summary.rows() + " rows, videos in " + campaign.output()
+                + (endpoint.simulated() ? " (simulated API)" : ""));
+        cli.console.say("  " + counts(summary));
+        if (summary.copied() > 0) {
+            cli.console.say("  " + summary.copied() + (summary.copied() == 1 ? " video was" : " videos were") + " made earlier for another "
+                    + "campaign or row and copied, not paid again");
+        }
+        if (summary.inFlight() > 0) {
+            cli.console.say("  in flight: " + summary.inFlight() + (summary.inFlight() == 1 ? " video is" : " videos are")
+                    + " being made right now (submitted, or sent by a running run); not paid again");
+        }
+        cli.console.say("  " + Summaries.creditsLine(summary));
+        List<CampaignSummary.Uncertain> uncertain = summary.uncertain();
+        for (CampaignSummary.Uncertain row : uncertain.subList(0, Math.min(UNCERTAIN_LISTED, uncertain.size()))) {
+            cli.console.say("  uncertain: row " + row.row() + " " + row.id() + ": " + row.reason());
+        }
+        if (uncertain.size() > UNCERTAIN_LISTED) {
+            cli.console.say("  uncertain: ... and " + (uncertain.size() - UNCERTAIN_LISTED) + " more (see the manifest)");
+        }
+        cli.console.say("  last run: " + last.map(StatusCommand::describe).orElse("none")
+                + (holder == null ? "" : "; running now on " + holder.host() + ", pid " + holder.pid()));
+        cli.console.say("  next: " + next);
         return ExitCode.OK.code;
     }
 
     /** The next step, in one sentence, from the last run's state and the rows' standing. */
     static String next(CampaignSummary summary, JobExecution last, boolean running) {
-        if (last == null) {
-            return "not run yet; start it with the run command";
-        }
-        BatchStatus status = last.getStatus();
         if (running) {
             return "running now; wait for it to finish";
         }
-        if (status.isRunning()) {
-            return "its last run was killed; run the same command to continue (a call that was in flight is marked UNCERTAIN)";
+        if (last == null && summary.count(VideoStatus.GENERATED) == 0) {
+            return "not run yet; start it with the run command";
         }
-        StopReason stop = StopReason.stored(last);
+        BatchStatus status = last == null ? BatchStatus.COMPLETED : last.getStatus();
+        if (status.isRunning()) {
+            return "its last run was killed; run the same command to continue (it takes over once that run's lease lapses; "
+                    + "a call that was in flight is marked UNCERTAIN unless its video was saved)";
+        }
+        StopReason stop = last == null ? StopReason.NONE : StopReason.stored(last);
         if (status == BatchStatus.STOPPED || status == BatchStatus.FAILED) {
             return switch (stop.kind()) {
                 case CREDITS -> "stopped: out of credits; top up and run the same command";
                 case BUDGET -> "stopped: " + stop.message() + "; run again with a larger --max-credits";
                 case UNREACHABLE -> "stopped: the API could not be reached; check the network and run the same command";
                 case REFUSED -> "stopped: " + stop.message() + "; fix it and run the same command";
-                case NOT_SAVED -> "stopped: a video could not be saved; free the space and run the same command";
+                case NOT_SAVED -> "stopped: " + stop.message() + "; free the space and run the same command";
+                case DATABASE, LEASE_LOST -> "stopped: " + stop.message() + "; run the same command when it is back";
+                case INTERRUPTED -> "stopped by Ctrl-C or SIGTERM; run the same command to continue";
+                case RESULTS_PENDING -> "stopped: " + stop.message() + "; run the same command to collect them (not paid again)";
                 case CAMPAIGN_FILE -> "stopped: " + stop.message() + "; fix the file and run the same command";
-                case NONE, INTERNAL -> "stopped by an error (see .kling-batch/kling-batch.log); run the same command to continue";
+                case NONE, INTERNAL -> "stopped by an error (see the log file); run the same command to continue";
             };
         }
+        if (summary.inFlight() > 0) {
+            return summary.inFlight() + " videos are still being made; run the same command to collect them (not paid again)";
+        }
         if (summary.count(VideoStatus.PENDING) > 0) {
-            return summary.count(VideoStatus.PENDING) + " rows not made yet (new, changed or still generating); run the same command";
+            return summary.count(VideoStatus.PENDING) + " rows not made yet (new, changed or remade); run the same command";
         }
         if (summary.count(VideoStatus.FAILED) > 0) {
             return summary.count(VideoStatus.FAILED) + " rows failed without being charged; run the same command to try them again";
@@ -115,7 +149,8 @@ final class StatusCommand implements Callable<Integer> {
         return line.toString();
     }
 
-    private static Map<String, Object> asMap(Campaign campaign, boolean simulated, CampaignSummary summary, JobExecution last, String next) {
+    private static Map<String, Object> asMap(Campaign campaign, Endpoint endpoint, CampaignSummary summary, JobExecution last,
+                                             Leases.Holder holder, String next) {
         Map<String, Object> counts = new LinkedHashMap<>();
         for (VideoStatus status : VideoStatus.values()) {
             counts.put(status.name().toLowerCase(Locale.ROOT), summary.count(status));
@@ -124,11 +159,11 @@ final class StatusCommand implements Callable<Integer> {
         map.put("campaign", campaign.name());
         map.put("csv", campaign.csv().toString());
         map.put("output", campaign.output().toString());
-        map.put("simulated", simulated);
+        map.put("simulated", endpoint.simulated());
         map.put("rows", summary.rows());
         map.put("counts", counts);
-        map.put("creditsSpent", summary.spent().stripTrailingZeros());
-        map.put("remainingCredits", summary.remainingCredits() == null ? null : summary.remainingCredits().stripTrailingZeros());
+        map.put("creditsSpent", number(summary.spent()));
+        map.put("remainingCredits", number(summary.lowestBalance()));
         if (last != null) {
             Map<String, Object> execution = new LinkedHashMap<>();
             execution.put("id", last.getId());
@@ -141,10 +176,32 @@ final class StatusCommand implements Callable<Integer> {
             map.put("lastExecution", null);
         }
         map.put("next", next);
+        map.put("endpoint", endpoint.id());
+        map.put("creditsPossiblyCharged", number(summary.spend().possibly()));
+        map.put("creditsEstimated", summary.spend().estimated() > 0);
+        map.put("copied", summary.copied());
+        map.put("inFlight", summary.inFlight());
+        map.put("uncertainRows", summary.uncertain().stream().map(row -> {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("id", row.id());
+            line.put("row", row.row());
+            line.put("reason", row.reason());
+            return line;
+        }).toList());
+        if (holder != null) {
+            Map<String, Object> running = new LinkedHashMap<>();
+            running.put("host", holder.host());
+            running.put("pid", holder.pid());
+            running.put("since", holder.since() == null ? null : holder.since().toString());
+            map.put("runningOn", running);
+        } else {
+            map.put("runningOn", null);
+        }
         return map;
     }
 
-    private static String plain(BigDecimal value) {
-        return value.stripTrailingZeros().toPlainString();
+    /** A plain JSON number (30, not 3E+1, which stripTrailingZeros alone would give). */
+    private static BigDecimal number(BigDecimal value) {
+        return value == null ? null : new BigDecimal(value.stripTrailingZeros().toPlainString());
     }
 }

@@ -1,5 +1,7 @@
 package io.klingbatch.generation;
 
+import io.klingbatch.ledger.SavedVideo;
+import io.klingbatch.output.Placement;
 import io.klingbatch.request.CheckedRow;
 import org.springframework.stereotype.Component;
 
@@ -19,13 +21,18 @@ public class ProgressRelay implements RunProgress {
     }
 
     @Override
-    public void generated(String id, int row, StoredVideo video) {
+    public void generated(String id, int row, SavedVideo video) {
         listener.generated(id, row, video);
     }
 
     @Override
-    public void alreadyDone(String id, int row, LedgerState state) {
-        listener.alreadyDone(id, row, state);
+    public void reused(String id, int row, Placement placement) {
+        listener.reused(id, row, placement);
+    }
+
+    @Override
+    public void pending(String id, int row, String why) {
+        listener.pending(id, row, why);
     }
 
     @Override
@@ -36,5 +43,10 @@ public class ProgressRelay implements RunProgress {
     @Override
     public void uncertain(String id, int row, String reason) {
         listener.uncertain(id, row, reason);
+    }
+
+    @Override
+    public void notice(String sentence) {
+        listener.notice(sentence);
     }
 }

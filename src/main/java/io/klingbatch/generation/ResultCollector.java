@@ -1,6 +1,13 @@
 package io.klingbatch.generation;
 
+import io.klingbatch.ledger.LedgerEntry;
+import io.klingbatch.ledger.LedgerState;
+import io.klingbatch.ledger.SavedVideo;
+import io.klingbatch.ledger.VideoKey;
+import io.klingbatch.money.Budget;
+import io.klingbatch.money.PriceBook;
 import io.klingbatch.segmind.ApiRefusedException;
+import io.klingbatch.segmind.Billing;
 import io.klingbatch.segmind.Generated;
 import io.klingbatch.segmind.RateLimitedException;
 import io.klingbatch.segmind.RetryableException;
@@ -8,6 +15,7 @@ import io.klingbatch.segmind.SegmindProperties;
 import io.klingbatch.segmind.Submission;
 import io.klingbatch.segmind.TaskStatus;
 import io.klingbatch.segmind.UncertainException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,96 +28,124 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Waits for a run's v2 requests: polls each one's status with a growing interval, downloads the video when it is
- * COMPLETED, records FAILED with the API's reason, and an expired request as UNCERTAIN. Two threads poll every
- * request of the run, so waiting costs no worker: workers go on submitting up to {@code max-in-flight} requests.
- * A request that takes longer than {@code max-wait} stays SUBMITTED in the ledger for the next run to collect.
+ * COMPLETED, records FAILED with the API's reason, and an expired request as UNCERTAIN. Two threads poll every request
+ * of the run, so waiting costs no worker: workers go on submitting up to {@code max-in-flight} requests.
+ *
+ * <p>A request is left SUBMITTED (collected by the next run, never paid again) when the run's wait ends: after
+ * {@code max-wait} (no poll waits past it, whatever a 429 says), when the run stops, or when collecting it failed in a
+ * way nobody expected. A result paid for but not saved (disk full) stays SUBMITTED too: results can be fetched again
+ * for an hour.
  */
 final class ResultCollector implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ResultCollector.class);
 
     private final RunSession session;
-    private final Ledger ledger;
-    private final VideoStore store;
-    private final RunProgress progress;
     private final Clock clock;
     private final SegmindProperties settings;
-    private final Semaphore inFlight;
+    private final Semaphore slots;
     private final Map<VideoKey, Pending> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService pollers = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "kling-poller");
         thread.setDaemon(true);
         return thread;
     });
+    private volatile boolean abandoned;
 
-    ResultCollector(RunSession session, Ledger ledger, VideoStore store, RunProgress progress, Clock clock, SegmindProperties settings) {
+    ResultCollector(RunSession session, Clock clock, SegmindProperties settings) {
         this.session = session;
-        this.ledger = ledger;
-        this.store = store;
-        this.progress = progress;
         this.clock = clock;
         this.settings = settings;
-        this.inFlight = new Semaphore(settings.maxInFlight());
+        this.slots = new Semaphore(settings.maxInFlight());
     }
 
     /** Blocks a worker while {@code max-in-flight} requests are already waiting. */
     void acquireSlot() throws InterruptedException {
-        inFlight.acquire();
+        slots.acquire();
     }
 
     void releaseSlot() {
-        inFlight.release();
+        slots.release();
     }
 
-    /** Starts collecting a request this run submitted (its slot is released when it is done). */
-    void track(VideoKey key, String id, int row, Submission submission, BigDecimal estimate, int attempts) {
-        start(new Pending(key, id, row, submission, clock.instant(), estimate, attempts, true));
+    /** Starts collecting a request this run submitted; it owns the call's reservation and slot from now on. */
+    void track(VideoKey key, PriceBook.Kind kind, String rowId, int row, Submission submission, Budget.Reservation reservation,
+               BigDecimal balanceBefore, boolean ownsSlot) {
+        start(new Pending(key, kind, rowId, row, submission, clock.instant(), reservation, balanceBefore, ownsSlot, true));
     }
 
-    /** Starts collecting a request an earlier run submitted and did not collect (stopped, killed, or waited too long). */
-    void adopt(LedgerEntry stored) {
-        if (pending.containsKey(stored.key())) {
+    /**
+     * Starts collecting a request an earlier run submitted and did not collect (stopped, killed, or waited too long).
+     *
+     * @param current whether it is the video of row {@code rowId} now: saved as {@code <id>.mp4} then, else beside it
+     */
+    void adopt(LedgerEntry stored, String rowId, int row, boolean current) {
+        if (pending.containsKey(stored.key()) || stored.state() != LedgerState.SUBMITTED || stored.requestId() == null) {
             return;
         }
-        LedgerEntry entry = ledger.find(stored.key()).orElse(null);
-        if (entry == null || entry.state() != LedgerState.SUBMITTED || entry.requestId() == null) {
-            return; // collected meanwhile, or never accepted
-        }
-        Submission submission = session.client().resume(entry.requestId(), entry.statusUrl(), entry.responseUrl());
-        start(new Pending(entry.key(), entry.key().videoId(), 0, submission,
-                entry.submittedAt() == null ? clock.instant() : entry.submittedAt(), BigDecimal.ZERO, 0, false));
+        Submission submission = session.client().resume(stored.requestId(), stored.statusUrl(), stored.responseUrl());
+        start(new Pending(stored.key(), new PriceBook.Kind(stored.mode(), stored.duration()),
+                rowId == null ? String.valueOf(stored.rowId()) : rowId, row, submission,
+                stored.submittedAt() == null ? clock.instant() : stored.submittedAt(), null, null, false, current));
     }
 
     private void start(Pending item) {
         if (pending.putIfAbsent(item.key, item) == null) {
             schedule(item, settings.pollInterval());
-        }
-    }
-
-    /** Waits until every request is collected or left for the next run. */
-    void awaitIdle() throws InterruptedException {
-        synchronized (pending) {
-            while (!pending.isEmpty()) {
-                pending.wait(1000);
+        } else if (item.reservation != null) {
+            session.budget().release(item.reservation); // already being collected
+            if (item.ownsSlot) {
+                slots.release();
             }
         }
     }
 
-    private void schedule(Pending item, Duration delay) {
-        item.nextDelay = delay;
-        pollers.schedule(() -> poll(item), delay.toMillis(), TimeUnit.MILLISECONDS);
+    /** Requests waiting for their result now. */
+    int waiting() {
+        return pending.size();
     }
 
+    /**
+     * Waits until every request is collected, or the run stops (a stop needs no wait: SUBMITTED requests are safe in the
+     * ledger), or {@code limit} passes. Returns how many are still being made: they stay SUBMITTED for the next run.
+     */
+    int awaitIdle(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (pending) {
+            while (!pending.isEmpty() && session.mayCollect() && System.nanoTime() < deadline) {
+                pending.wait(Math.max(1, Math.min(500, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+            }
+            return pending.size();
+        }
+    }
+
+    private void schedule(Pending pendingItem, Duration delay) {
+        if (abandoned || pollers.isShutdown()) {
+            leave(pendingItem, "the run was stopped");
+            return;
+        }
+        Duration left = settings.maxWait().minusNanos(System.nanoTime() - pendingItem.startedNanos);
+        Duration wait = delay.compareTo(left) > 0 ? (left.isNegative() ? Duration.ZERO : left) : delay;
+        pendingItem.nextDelay = delay;
+        try {
+            pollers.schedule(() -> poll(pendingItem), Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            leave(pendingItem, "the run was stopped");
+        }
+    }
+
+    /** Never throws: whatever happens, the request is either collected, scheduled again, or left for the next run. */
     private void poll(Pending item) {
         try {
-            if (session.stopReason() instanceof ApiRefusedException) {
-                leave(item, "the API refused the key while waiting");
+            if (!session.mayCollect()) {
+                leave(item, "the run is stopping");
                 return;
             }
-            if (System.nanoTime() - item.startedNanos > settings.maxWait().toNanos()) {
+            if (System.nanoTime() - item.startedNanos >= settings.maxWait().toNanos()) {
                 leave(item, "no result after " + settings.maxWait().toMinutes() + " minutes");
                 return;
             }
@@ -118,9 +154,11 @@ final class ResultCollector implements AutoCloseable {
                 case QUEUED, PROCESSING -> schedule(item, longer(item.nextDelay));
                 case COMPLETED -> download(item);
                 case FAILED -> {
-                    ledger.failed(item.key, item.attempts, "the API reports the generation FAILED: " + status.error());
-                    session.budget().release(item.estimate);
-                    progress.failed(item.id, item.row, "FAILED at the API: " + status.error());
+                    session.ledger().failed(item.key, "the API reports the generation FAILED: " + status.error());
+                    if (item.reservation != null) {
+                        session.budget().release(item.reservation);
+                    }
+                    session.progress().failed(item.rowId, item.row, "FAILED at the API: " + status.error());
                     done(item);
                 }
                 case GONE -> {
@@ -139,24 +177,55 @@ final class ResultCollector implements AutoCloseable {
         } catch (ApiRefusedException e) {
             session.stop(e);
             leave(item, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (DataAccessException e) {
+            session.stop(StopReason.from(e));
+            leave(item, "the job repository cannot be reached");
+        } catch (RuntimeException | Error e) {
             log.error("collecting request {} failed; it stays SUBMITTED for the next run", item.submission.requestId(), e);
             leave(item, e.getMessage());
         }
     }
 
     private void download(Pending item) {
+        Generated<SavedVideo> result;
+        session.wireStarted();
         try {
-            Generated<StoredVideo> result = session.client().fetch(item.submission, store.sinkFor(item.key));
-            session.recordPaid(item.key, 0, result.video(), result.billing());
-            session.budget().settle(item.estimate, result.billing().cost());
-            progress.generated(item.id, item.row, result.video());
-            done(item);
+            result = session.client().fetch(item.submission, session.files().sinkFor(item.key, item.rowId, item.current));
         } catch (UncertainException e) {
             gone(item, e.getMessage());
+            return;
         } catch (RetryableException e) {
             schedule(item, longer(item.nextDelay));
+            return;
+        } catch (UncheckedIOException notSaved) {
+            // paid, not saved: it stays SUBMITTED, and the next run downloads it again (results are kept an hour)
+            session.stop(NotSaved.reason(session.files(), notSaved, 1));
+            leave(item, "could not be saved: " + notSaved.getCause().getMessage());
+            return;
+        } finally {
+            session.wireEnded();
         }
+        Billing billing = result.billing();
+        BigDecimal cost = billing.cost();
+        session.files().recordPaid(result.video(), item.key, billing, session.run().campaign().name());
+        session.ledger().paid(item.key, result.video(), session.files().host(), billing, session.run().campaign().name(), item.rowId);
+        if (cost == null && item.balanceBefore != null) {
+            BigDecimal after = billing.remainingCredits() != null ? billing.remainingCredits() : session.balance();
+            if (after != null && item.balanceBefore.subtract(after).signum() > 0) {
+                cost = item.balanceBefore.subtract(after);
+                session.ledger().cost(item.key, cost);
+            }
+        }
+        if (item.reservation != null) {
+            session.budget().settle(item.reservation, cost);
+        } else {
+            session.prices().learn(item.kind, cost);
+        }
+        if (item.current) {
+            session.firstReport(item.rowId);
+            session.progress().generated(item.rowId, item.row, result.video());
+        }
+        done(item);
     }
 
     /** The API no longer has the result: expired (older than the retention) or never known. It may have been paid. */
@@ -166,22 +235,26 @@ final class ResultCollector implements AutoCloseable {
                 ? "request " + item.submission.requestId() + " was submitted " + age.toMinutes() + " minutes ago and its result is gone "
                         + "(the API keeps results " + settings.resultRetention().toMinutes() + " minutes); it may have been charged"
                 : why + "; it may have been charged";
-        ledger.uncertain(item.key, 0, reason);
-        session.budget().settle(item.estimate, null);
-        progress.uncertain(item.id, item.row, reason);
+        session.ledger().uncertain(item.key, reason);
+        if (item.reservation != null) {
+            session.budget().settle(item.reservation, null);
+        }
+        session.progress().uncertain(item.rowId, item.row, reason);
         done(item);
     }
 
     /** Stops waiting for a request but keeps it SUBMITTED: the next run collects it, never resends it. */
     private void leave(Pending item, String why) {
-        log.warn("leaving request {} of {} for the next run: {}", item.submission.requestId(), item.id, why);
-        session.budget().settle(item.estimate, null); // submitted means billed: it still counts against the budget
+        log.info("leaving request {} of {} for the next run: {}", item.submission.requestId(), item.rowId, why);
+        if (item.reservation != null) {
+            session.budget().settle(item.reservation, null); // submitted means billed: it still counts against the budget
+        }
         done(item);
     }
 
     private void done(Pending item) {
         if (item.ownsSlot) {
-            inFlight.release();
+            slots.release();
         }
         synchronized (pending) {
             pending.remove(item.key);
@@ -194,6 +267,14 @@ final class ResultCollector implements AutoCloseable {
         return next.compareTo(settings.maxPollInterval()) > 0 ? settings.maxPollInterval() : next;
     }
 
+    /** No more polling: every waiting request stays SUBMITTED for the next run. */
+    void abandon() {
+        abandoned = true;
+        synchronized (pending) {
+            pending.notifyAll();
+        }
+    }
+
     @Override
     public void close() {
         pollers.shutdownNow();
@@ -201,26 +282,31 @@ final class ResultCollector implements AutoCloseable {
 
     private static final class Pending {
         final VideoKey key;
-        final String id;
+        final PriceBook.Kind kind;
+        final String rowId;
         final int row;
         final Submission submission;
         final Instant submittedAt;
-        final BigDecimal estimate;
-        final int attempts;
+        final Budget.Reservation reservation;
+        final BigDecimal balanceBefore;
         final boolean ownsSlot;
+        final boolean current;
         final long startedNanos = System.nanoTime();
         volatile Duration nextDelay;
         volatile int notFound;
 
-        Pending(VideoKey key, String id, int row, Submission submission, Instant submittedAt, BigDecimal estimate, int attempts, boolean ownsSlot) {
+        Pending(VideoKey key, PriceBook.Kind kind, String rowId, int row, Submission submission, Instant submittedAt,
+                Budget.Reservation reservation, BigDecimal balanceBefore, boolean ownsSlot, boolean current) {
             this.key = key;
-            this.id = id;
+            this.kind = kind;
+            this.rowId = rowId;
             this.row = row;
             this.submission = submission;
             this.submittedAt = submittedAt;
-            this.estimate = estimate;
-            this.attempts = attempts;
+            this.reservation = reservation;
+            this.balanceBefore = balanceBefore;
             this.ownsSlot = ownsSlot;
+            this.current = current;
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.klingbatch.generation;
 
+import io.klingbatch.ledger.SavedVideo;
+import io.klingbatch.output.Placement;
 import io.klingbatch.request.CheckedRow;
 
-/** What happens to each row as a run goes, for the console (or nothing). Called from worker threads. */
+/** What happens to each row as a run goes, for the console (or nothing). Called from worker and poller threads. */
 public interface RunProgress {
 
     RunProgress NONE = new RunProgress() {
@@ -11,15 +13,25 @@ public interface RunProgress {
     default void rejected(CheckedRow.Rejected row) {
     }
 
-    default void generated(String id, int row, StoredVideo video) {
+    /** Paid for now and saved. */
+    default void generated(String id, int row, SavedVideo video) {
     }
 
-    default void alreadyDone(String id, int row, LedgerState state) {
+    /** Made earlier: already here, copied in, on another machine's disk, or missing. Not paid again. */
+    default void reused(String id, int row, Placement placement) {
+    }
+
+    /** Not paid here: being made right now (by another run, or submitted by an earlier one). */
+    default void pending(String id, int row, String why) {
     }
 
     default void failed(String id, int row, String reason) {
     }
 
     default void uncertain(String id, int row, String reason) {
+    }
+
+    /** A sentence about the run as a whole (what a stop is waiting for, say). */
+    default void notice(String sentence) {
     }
 }

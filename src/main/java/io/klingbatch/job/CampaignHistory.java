@@ -1,6 +1,7 @@
 package io.klingbatch.job;
 
 import io.klingbatch.campaign.Campaign;
+import io.klingbatch.ledger.Endpoint;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
-/** What the job repository knows of a campaign's runs, for {@code status}. */
+/** What the job repository knows of a campaign's runs, for {@code status}: the same on every machine that shares it. */
 @Component
 public class CampaignHistory {
 
@@ -22,20 +23,26 @@ public class CampaignHistory {
     }
 
     /**
-     * The most recent execution that wrote into the campaign's output folder (any pass, any CSV version, whether it
-     * was started from the CSV or from a job file naming it: the folder is what the ledger keys a campaign by).
+     * The most recent run of the campaign: of the same CSV content, whichever output folder or machine it wrote to, or
+     * of an earlier version of the CSV under the same name into the same folder.
      */
     public Optional<JobExecution> lastExecution(Campaign campaign) {
-        String output = campaign.output().toString();
+        String csvSha256 = CampaignLauncher.sha256(campaign.csv());
         return jobRepository.findJobInstances(campaignJob.getName()).stream()
                 .map(jobRepository::getLastJobExecution)
                 .filter(Objects::nonNull)
-                .filter(execution -> output.equals(execution.getJobParameters().getString(CampaignParameters.OUTPUT)))
+                .filter(execution -> csvSha256.equals(execution.getJobParameters().getString(CampaignParameters.CSV_SHA256))
+                        || campaign.name().equals(execution.getJobParameters().getString(CampaignParameters.NAME))
+                        && campaign.output().toString().equals(execution.getJobParameters().getString(CampaignParameters.OUTPUT)))
                 .max(Comparator.comparing(JobExecution::getId));
     }
 
-    /** Whether an execution was run in simulated mode. */
-    public static boolean simulated(JobExecution execution) {
-        return Boolean.parseBoolean(execution.getJobParameters().getString(CampaignParameters.SIMULATED));
+    /** The API an execution paid: the simulator or a base URL (null for a run of an earlier version against the real API). */
+    public static Endpoint endpoint(JobExecution execution) {
+        String id = execution.getJobParameters().getString(CampaignParameters.ENDPOINT);
+        if (id != null) {
+            return new Endpoint(id);
+        }
+        return Boolean.parseBoolean(execution.getJobParameters().getString(CampaignParameters.SIMULATED)) ? Endpoint.SIMULATOR : null;
     }
 }

@@ -4,10 +4,9 @@ import io.klingbatch.campaign.CampaignCsv;
 import io.klingbatch.campaign.CampaignItemReader;
 import io.klingbatch.campaign.PromptRow;
 import io.klingbatch.generation.CampaignRun;
-import io.klingbatch.generation.CostModel;
+import io.klingbatch.generation.CollectVideos;
 import io.klingbatch.generation.GenerationWriter;
-import io.klingbatch.generation.Ledger;
-import io.klingbatch.generation.ProgressRelay;
+import io.klingbatch.generation.RunFinisher;
 import io.klingbatch.generation.RunSessions;
 import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckRowProcessor;
@@ -29,15 +28,15 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The campaign job: a partitioned step whose workers each read a range of CSV rows, check them, and pay for their
- * videos. Wiring only; what happens to a row lives in the reader, processor and writer.
+ * The campaign job: a partitioned step whose workers each read a range of CSV rows, check them and give each its
+ * video, then a step that collects the v2 results still being made and puts every paid video in place. Wiring only;
+ * what happens to a row lives in the reader, processor, writer and finisher.
  *
  * <p>Concurrency comes from local partitioning: many small row ranges handed to {@code concurrency} threads. Each
- * partition keeps its own reader position in the job repository, so a stopped or killed run resumes each
- * unfinished range where it was; a worker that finishes a range takes the next one, so no worker waits on another
- * worker's slow call (a multi-threaded chunk would wait for its slowest item). No skip or retry policy on
- * purpose: both re-write chunks, which for a paid call means paying again. Row failures are recorded by the
- * writer; retries happen inside the Segmind client.
+ * partition keeps its own reader position in the job repository, so a stopped or killed run resumes each unfinished
+ * range where it was; a worker that finishes a range takes the next one, so no worker waits on another worker's slow
+ * call. No skip or retry policy on purpose: both re-write chunks, which for a paid call means paying again. Row
+ * failures are recorded by the writer; retries happen inside the Segmind client.
  */
 @Configuration(proxyBeanMethods = false)
 class CampaignJobConfiguration {
@@ -45,13 +44,15 @@ class CampaignJobConfiguration {
     static final String JOB_NAME = "campaignJob";
     static final String STEP_NAME = "generateVideos";
     static final String WORKER_STEP_NAME = "generateVideosWorker";
+    static final String COLLECT_STEP_NAME = "collectVideos";
     private static final String ROWS = "kling.rows";
 
     @Bean
-    Job campaignJob(JobRepository jobRepository, Step generateVideos, CampaignJobListener listener) {
+    Job campaignJob(JobRepository jobRepository, Step generateVideos, Step collectVideos, CampaignJobListener listener) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(listener)
                 .start(generateVideos)
+                .next(collectVideos)
                 .build();
     }
 
@@ -76,60 +77,70 @@ class CampaignJobConfiguration {
     }
 
     @Bean
-    @StepScope
-    Partitioner rowRanges(@Value("#{stepExecution}") StepExecution stepExecution) {
-        return new RowRangePartitioner(rows(stepExecution));
+    Step collectVideos(JobRepository jobRepository, PlatformTransactionManager transactionManager, CollectVideos collectVideosTasklet) {
+        return new StepBuilder(COLLECT_STEP_NAME, jobRepository)
+                .tasklet(collectVideosTasklet, transactionManager)
+                .build();
     }
 
     @Bean
     @StepScope
-    PartitionHandler workers(@Value("#{stepExecution}") StepExecution stepExecution, Step generateVideosWorker) throws Exception {
-        CampaignRun run = run(stepExecution);
+    Partitioner rowRanges(@Value("#{stepExecution}") StepExecution stepExecution, ExecutionRuns runs) {
+        return new RowRangePartitioner(rows(stepExecution, runs));
+    }
+
+    @Bean
+    @StepScope
+    PartitionHandler workers(@Value("#{stepExecution}") StepExecution stepExecution, Step generateVideosWorker, ExecutionRuns runs)
+            throws Exception {
+        CampaignRun run = runs.of(stepExecution);
         SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("kling-worker-");
         threads.setConcurrencyLimit(run.concurrency());
         TaskExecutorPartitionHandler handler = new RowOrderPartitionHandler();
         handler.setStep(generateVideosWorker);
         handler.setTaskExecutor(threads);
-        handler.setGridSize(RowRangePartitioner.gridSize(rows(stepExecution), run.concurrency()));
+        handler.setGridSize(RowRangePartitioner.gridSize(rows(stepExecution, runs), run.concurrency()));
         handler.afterPropertiesSet();
         return handler;
     }
 
     @Bean
     @StepScope
-    CampaignItemReader campaignReader(@Value("#{stepExecution}") StepExecution stepExecution) {
+    CampaignItemReader campaignReader(@Value("#{stepExecution}") StepExecution stepExecution, ExecutionRuns runs) {
         var range = stepExecution.getExecutionContext();
-        return new CampaignItemReader(run(stepExecution).campaign().csv(),
+        return new CampaignItemReader(runs.of(stepExecution).campaign().csv(),
                 range.getInt(RowRangePartitioner.FIRST), range.getInt(RowRangePartitioner.LAST));
     }
 
     @Bean
     @StepScope
-    CheckRowProcessor checkRowProcessor(@Value("#{stepExecution}") StepExecution stepExecution, CampaignChecks checks) {
-        return new CheckRowProcessor(checks.validatorFor(run(stepExecution).campaign()));
+    CheckRowProcessor checkRowProcessor(@Value("#{stepExecution}") StepExecution stepExecution, CampaignChecks checks, ExecutionRuns runs) {
+        return new CheckRowProcessor(checks.validatorFor(runs.of(stepExecution).campaign()));
     }
 
     @Bean
     @StepScope
-    GenerationWriter generationWriter(@Value("#{stepExecution}") StepExecution stepExecution, Ledger ledger, RunSessions sessions,
-                                      ProgressRelay progress, CostModel costs) {
-        CampaignRun run = run(stepExecution);
-        return new GenerationWriter(run, ledger, sessions.open(stepExecution.getJobExecutionId(), run), progress, costs);
+    GenerationWriter generationWriter(@Value("#{stepExecution}") StepExecution stepExecution, RunSessions sessions, ExecutionRuns runs) {
+        CampaignRun run = runs.of(stepExecution);
+        return new GenerationWriter(run, sessions.open(stepExecution.getJobExecutionId(), run));
+    }
+
+    @Bean
+    @StepScope
+    CollectVideos collectVideosTasklet(@Value("#{stepExecution}") StepExecution stepExecution, RunFinisher finisher, RunSessions sessions,
+                                       ExecutionRuns runs) {
+        return new CollectVideos(runs.of(stepExecution), finisher, sessions);
     }
 
     /**
      * The CSV's row count, counted once per manager step and kept in its context: the partition handler and the
      * partitioner both need it, and a restart (same CSV, by the job's identity) reads it back instead of counting.
      */
-    private static int rows(StepExecution manager) {
+    private static int rows(StepExecution manager, ExecutionRuns runs) {
         var context = manager.getExecutionContext();
         if (!context.containsKey(ROWS)) {
-            context.putInt(ROWS, CampaignCsv.countRows(run(manager).campaign().csv()));
+            context.putInt(ROWS, CampaignCsv.countRows(runs.of(manager).campaign().csv()));
         }
         return context.getInt(ROWS);
-    }
-
-    private static CampaignRun run(StepExecution stepExecution) {
-        return CampaignParameters.toRun(stepExecution.getJobParameters());
     }
 }

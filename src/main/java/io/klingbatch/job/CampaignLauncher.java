@@ -2,13 +2,23 @@ package io.klingbatch.job;
 
 import io.klingbatch.Sha256;
 import io.klingbatch.campaign.CampaignFileException;
-import io.klingbatch.generation.CampaignReporter;
 import io.klingbatch.generation.CampaignRun;
-import io.klingbatch.generation.CampaignSummary;
-import io.klingbatch.generation.OutputFolder;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.generation.ProgressRelay;
+import io.klingbatch.generation.Remakes;
+import io.klingbatch.generation.RunFinisher;
+import io.klingbatch.generation.RunSessions;
+import io.klingbatch.generation.StopReason;
+import io.klingbatch.ledger.Endpoint;
+import io.klingbatch.ledger.Lease;
+import io.klingbatch.ledger.Leases;
+import io.klingbatch.output.CampaignReporter;
+import io.klingbatch.output.CampaignSummary;
+import io.klingbatch.output.OutputFolder;
+import io.klingbatch.output.VideoStatus;
+import io.klingbatch.segmind.SegmindProperties;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -16,20 +26,19 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.StepExecution;
-import java.time.LocalDateTime;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs a campaign with "the same command" semantics:
+ * Runs a campaign with "the same command" semantics, holding the campaign's lease (in the database) for the whole run:
  * <ul>
- * <li>never run before, or the CSV changed: a new job instance (the ledger still skips rows already paid);</li>
+ * <li>another live run holds the campaign, from any machine: refused at once ({@link io.klingbatch.ledger.CampaignHeldException},
+ * exit 5); a holder whose process died is waited for until its lease lapses, then taken over;</li>
+ * <li>never run before, or the CSV changed: a new job instance (every video already made is found in the ledger);</li>
  * <li>last execution STOPPED or FAILED: that instance is restarted where it stopped;</li>
- * <li>a run of the same output folder going on now, in this or another process: refused (the folder's lock);</li>
- * <li>last execution (or one of its steps) still marked running while nobody holds the folder's lock: its process
- * was killed, so it is marked failed, then restarted;</li>
- * <li>COMPLETED: nothing is launched, unless rows are left that cost nothing to try again (FAILED, or UNCERTAIN
- * with {@code --resend-uncertain}); then a next pass of the same campaign runs for those rows only.</li>
+ * <li>last execution still marked running: under our lease its process is provably gone, so it is recovered
+ * ({@code JobOperator.recover}) and restarted;</li>
+ * <li>COMPLETED: nothing is launched (videos made elsewhere are still put in place), unless videos are left that cost
+ * nothing to try again (new, FAILED, a remake, or UNCERTAIN with {@code --resend-uncertain}); then a next pass runs.</li>
  * </ul>
  */
 @Component
@@ -39,73 +48,107 @@ public class CampaignLauncher {
     private final JobRepository jobRepository;
     private final Job campaignJob;
     private final CampaignReporter reporter;
+    private final Leases leases;
+    private final Remakes remakes;
+    private final RunSessions sessions;
+    private final ProgressRelay progress;
+    private final SegmindProperties segmind;
+    private final RunFinisher finisher;
 
-    CampaignLauncher(JobOperator jobOperator, JobRepository jobRepository, Job campaignJob, CampaignReporter reporter) {
+    CampaignLauncher(JobOperator jobOperator, JobRepository jobRepository, Job campaignJob, CampaignReporter reporter, Leases leases,
+                     Remakes remakes, RunSessions sessions, ProgressRelay progress, SegmindProperties segmind, RunFinisher finisher) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.campaignJob = campaignJob;
         this.reporter = reporter;
+        this.leases = leases;
+        this.remakes = remakes;
+        this.sessions = sessions;
+        this.progress = progress;
+        this.segmind = segmind;
+        this.finisher = finisher;
     }
 
-    public RunResult run(CampaignRun run) throws Exception {
-        OutputFolder.claim(run.campaign());
-        try (AutoCloseable lock = OutputFolder.lock(run.campaign()).orElseThrow(() -> new CampaignAlreadyRunningException(
-                "another kling-batch run is making this campaign right now (its output folder " + run.campaign().output()
-                        + " is locked); wait for it to finish"))) {
-            return runLocked(run);
+    /** The API a run pays: the simulator, or the configured base URL. */
+    public CampaignRun resolve(CampaignRun run) {
+        return run.endpoint() != null ? run : run.withEndpoint(run.simulated() ? Endpoint.SIMULATOR : Endpoint.of(segmind.baseUrl()));
+    }
+
+    public RunResult run(CampaignRun requested) throws Exception {
+        CampaignRun run = resolve(requested);
+        String csvSha256 = sha256(run.campaign().csv());
+        OutputFolder.claim(run.campaign()).ifPresent(progress::notice);
+        try (Lease lease = leases.hold(leaseKey(csvSha256, run), run.campaign().name(), progress::notice)) {
+            lease.onLost(why -> sessions.stopAll(new StopReason(why.startsWith("the job repository")
+                    ? StopReason.Kind.DATABASE : StopReason.Kind.LEASE_LOST, why)));
+            return runHeld(run, csvSha256);
         }
     }
 
-    private RunResult runLocked(CampaignRun run) throws Exception {
-        String csvSha256 = sha256(run.campaign().csv());
+    /** What the lease is taken on: the campaign's content and the API it pays, not its file name or output folder. */
+    static String leaseKey(String csvSha256, CampaignRun run) {
+        return "campaign:" + csvSha256 + ":" + run.endpointId();
+    }
+
+    /** The lease key of a campaign's CSV on an API, for asking who holds it ({@code status}). */
+    public static String leaseKey(Path csv, String endpointId) {
+        return "campaign:" + sha256(csv) + ":" + endpointId;
+    }
+
+    private RunResult runHeld(CampaignRun run, String csvSha256) throws Exception {
+        boolean remakesOrdered = false;
         for (long pass = 1; ; pass++) {
             JobParameters parameters = CampaignParameters.of(run, csvSha256, pass);
             JobInstance instance = jobRepository.getJobInstance(campaignJob.getName(), parameters);
             JobExecution last = instance == null ? null : jobRepository.getLastJobExecution(instance);
-            if (last == null) {
-                return launch(run, parameters);
+            if (last != null && (last.getStatus().isRunning() || last.getStepExecutions().stream().anyMatch(step -> step.getStatus().isRunning()))) {
+                // we hold the campaign's lease, so the process that left it running is gone
+                recover(last);
+                last = jobRepository.getLastJobExecution(instance);
             }
-            BatchStatus status = last.getStatus();
-            if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
-                CampaignSummary summary = reporter.summarize(run);
-                if (worthAnotherPass(summary, run)) {
-                    continue;
-                }
-                return new RunResult(null, reporter.writeManifest(run));
+            boolean resuming = last != null && last.getStatus() != BatchStatus.COMPLETED && last.getStatus() != BatchStatus.ABANDONED;
+            if (!remakesOrdered && !(resuming && Objects.equals(last.getJobParameters().getString(CampaignParameters.REMAKE, ""),
+                    String.join(",", run.remake())))) {
+                remakes.order(run); // not again when the same command resumes a run that ordered them
+                remakesOrdered = true;
             }
-            if (status.isRunning() || last.getStepExecutions().stream().anyMatch(step -> step.getStatus().isRunning())) {
-                markFailed(last); // marked running, but we hold the folder's lock: its process is gone
+            if (last == null || resuming) {
+                JobExecution execution = jobOperator.start(campaignJob, parameters);
+                return new RunResult(execution, reporter.summarize(run.campaign(), run.endpointId(), execution.getId()));
             }
-            return launch(run, parameters);
+            CampaignSummary summary = reporter.summarize(run.campaign(), run.endpointId(), null);
+            if (worthAnotherPass(summary, run)) {
+                continue;
+            }
+            // nothing to pay for: still put in place what was made elsewhere, and rewrite the manifest
+            return new RunResult(null, placeAndReport(run, last));
         }
     }
 
-    private RunResult launch(CampaignRun run, JobParameters parameters) throws Exception {
-        JobExecution execution = jobOperator.start(campaignJob, parameters);
-        return new RunResult(execution, reporter.summarize(run));
+    private CampaignSummary placeAndReport(CampaignRun run, JobExecution last) throws InterruptedException {
+        long key = -last.getId(); // a session of its own, apart from any execution's
+        try {
+            finisher.finish(key, run);
+        } finally {
+            sessions.close(key);
+        }
+        return reporter.writeManifest(run.campaign(), run.endpointId(), null);
     }
 
-    /** Rows left that can be tried again without any risk of paying twice. */
+    /** Videos left that can be made without any risk of paying twice. */
     private static boolean worthAnotherPass(CampaignSummary summary, CampaignRun run) {
-        return summary.count(VideoStatus.FAILED) + summary.count(VideoStatus.PENDING) > 0
+        return summary.count(VideoStatus.FAILED) + summary.count(VideoStatus.PENDING) - summary.inFlight() > 0
                 || run.resendUncertain() && summary.count(VideoStatus.UNCERTAIN) > 0;
     }
 
-    /**
-     * What {@code JobOperator.recover} does, minus its once-only marker: that marker travels into the restarted
-     * execution's context, so a run killed a second time could never be recovered again.
-     */
-    private void markFailed(JobExecution last) {
-        for (StepExecution step : last.getStepExecutions()) {
-            if (step.getStatus().isRunning()) {
-                step.setStatus(BatchStatus.FAILED);
-                step.setEndTime(LocalDateTime.now());
-                jobRepository.update(step);
-            }
+    /** {@code JobOperator.recover}: the execution and its running steps become FAILED, so the instance can restart. */
+    private void recover(JobExecution last) {
+        JobExecution fresh = jobRepository.getJobExecution(last.getId());
+        if (fresh.getExecutionContext().containsKey(CampaignJobListener.RECOVERED)) {
+            fresh.getExecutionContext().remove(CampaignJobListener.RECOVERED);
+            jobRepository.updateExecutionContext(fresh);
         }
-        last.setStatus(BatchStatus.FAILED);
-        last.setEndTime(LocalDateTime.now());
-        jobRepository.update(last);
+        jobOperator.recover(fresh);
     }
 
     static String sha256(Path file) {

@@ -1,6 +1,6 @@
 package io.klingbatch.job;
 
-import io.klingbatch.generation.CampaignSummary;
+import io.klingbatch.output.CampaignSummary;
 import org.springframework.batch.core.job.JobExecution;
 
 /**

@@ -87,7 +87,11 @@ public class CampaignChecks {
                     batches.put(batch);
                     batches.put(END);
                 } catch (RuntimeException e) {
-                    batches.offer(e);
+                    try {
+                        batches.put(e); // waits for room: offer() would drop the error when the queue is full, and the checker would wait forever
+                    } catch (InterruptedException stopped) {
+                        Thread.currentThread().interrupt(); // close(): the checker stopped first and wants nothing more
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

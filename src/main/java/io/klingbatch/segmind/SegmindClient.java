@@ -53,6 +53,8 @@ public final class SegmindClient implements Closeable {
     private final Sleeper sleeper;
     private final Backoff backoff;
     private final CloseableHttpClient http;
+    private final java.util.Set<HttpPost> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean abandoned;
 
     public SegmindClient(ClientSettings settings, String apiKey, RateGate gate, Sleeper sleeper) {
         this(settings, apiKey, gate, sleeper, new Backoff(settings.baseDelay(), settings.maxDelay()));
@@ -93,10 +95,14 @@ public final class SegmindClient implements Closeable {
      * @throws CreditsExhaustedException stop the run, restartable after a top-up
      * @throws ApiRefusedException      stop the run: nothing more can succeed
      */
-    public <T> Generated<T> generate(KlingRequest request, VideoSink<T> sink) {
+    public <T> Generated<T> generate(KlingRequest request, VideoSink<T> sink, Wire wire) {
         byte[] body = request.toJson();
-        return retrying(attempt -> post(GENERATE_PATH, body, "video/mp4, application/json",
+        return retrying(wire, attempt -> post(GENERATE_PATH, body, "video/mp4, application/json",
                 (response, url) -> handle(response, sink, url, attempt)));
+    }
+
+    public <T> Generated<T> generate(KlingRequest request, VideoSink<T> sink) {
+        return generate(request, sink, Wire.NONE);
     }
 
     /**
@@ -105,9 +111,13 @@ public final class SegmindClient implements Closeable {
      *
      * @throws UncertainException a 2xx without a request id (it may have been billed), or a reset after sending
      */
-    public Submission submit(KlingRequest request) {
+    public Submission submit(KlingRequest request, Wire wire) {
         byte[] body = request.toJson();
-        return retrying(attempt -> post(SUBMIT_PATH, body, "application/json", (response, url) -> submission(response)));
+        return retrying(wire, attempt -> post(SUBMIT_PATH, body, "application/json", (response, url) -> submission(response)));
+    }
+
+    public Submission submit(KlingRequest request) {
+        return submit(request, Wire.NONE);
     }
 
     /** v2: a stored request to poll again; URLs that were not stored are the API's standard ones for the id. */
@@ -187,22 +197,33 @@ public final class SegmindClient implements Closeable {
         });
     }
 
-    /** Tries {@code call} until it succeeds or {@link RetryRule} says stop; 429 waits do not count as attempts. */
-    private <R> R retrying(java.util.function.IntFunction<R> call) {
+    /**
+     * Tries {@code call} until it succeeds or {@link RetryRule} says stop; 429 waits do not count as attempts. The wire
+     * is told right before each send (after the gate's waits) and whenever an answer says nothing was billed, before
+     * the next wait.
+     */
+    private <R> R retrying(Wire wire, java.util.function.IntFunction<R> call) {
         int attempts = 0;
         int rateLimitWaits = 0;
         while (true) {
             try {
                 gate.acquire();
+                if (!wire.sending()) {
+                    throw (NotSentException) new NotSentException("not sent: the run is stopping, or another run took this video")
+                            .attempts(attempts);
+                }
                 attempts++;
                 return call.apply(attempts);
             } catch (RateLimitedException limited) {
+                wire.notBilled(limited.getMessage(), false);
                 attempts--; // a 429 is not billed and not the request's fault: it is not an attempt
                 if (++rateLimitWaits > settings.maxRateLimitWaits()) {
                     throw (RowFailedException) new RowFailedException("still rate limited after " + settings.maxRateLimitWaits()
                             + " waits", 429, limited).attempts(attempts);
                 }
                 gate.pauseUntil(resumeAfter(limited, rateLimitWaits));
+            } catch (NotSentException notSent) {
+                throw notSent;
             } catch (SegmindException error) {
                 error.attempts(attempts);
                 if (!RetryRule.shouldRetry(error)) {
@@ -217,6 +238,7 @@ public final class SegmindClient implements Closeable {
                     throw (RowFailedException) new RowFailedException("gave up after " + attempts + " attempts: "
                             + error.getMessage(), error.status(), error).attempts(attempts);
                 }
+                wire.notBilled(error.getMessage(), true);
                 pause(backoff.delay(attempts), attempts);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
@@ -251,7 +273,11 @@ public final class SegmindClient implements Closeable {
         post.setHeader("Accept", accept);
         SentTracker entity = new SentTracker(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         post.setEntity(entity);
+        inFlight.add(post);
         try {
+            if (abandoned) {
+                post.cancel();
+            }
             return http.execute(post, response -> handler.handle(response, url));
         } catch (UnknownHostException e) {
             throw new RetryableException("cannot find the host " + url.getHost() + " (no network, or a wrong segmind.base-url)", 0, e);
@@ -263,9 +289,29 @@ public final class SegmindClient implements Closeable {
                 throw new UncertainException("no answer within " + settings.responseTimeout().toSeconds()
                         + "s after the request was sent; the API may have charged for it", 0, e);
             }
+            if (post.isCancelled()) {
+                throw new UncertainException("abandoned while the API was making it (a second Ctrl-C, or the shutdown grace ran out);"
+                        + " the API may have charged for it", 0, e);
+            }
             throw new UncertainException("the connection broke after the request was sent (" + describe(e)
                     + "); the API may have charged for it", 0, e);
+        } finally {
+            inFlight.remove(post);
         }
+    }
+
+    /** Paid requests on the wire right now. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    /**
+     * Abandons every paid request on the wire now, and any about to be sent (a second Ctrl-C, or the shutdown grace ran
+     * out): their connections are closed, and the calls end as UNCERTAIN, since the API may have charged for them.
+     */
+    public void abandon() {
+        abandoned = true;
+        inFlight.forEach(HttpPost::cancel);
     }
 
     /**

@@ -12,7 +12,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.Map;
@@ -32,6 +34,11 @@ import tools.jackson.databind.json.JsonMapper;
  * the benchmark has something to measure against. It is a real HTTP server: the same client code runs
  * against it as against Segmind. It answers like the fact sheet says: 401 for a wrong key, 406 when its
  * simulated credits run out, 200 with a small valid MP4 and the billing headers after a delay.
+ *
+ * <p>For tests that run the application in another process it can also be started with a key chosen by the
+ * caller ({@link #builder()}), says which prompts it billed ({@link #paidFor(String)}, {@link #billedPrompts()}),
+ * and can hold its answers ({@link #hold()}, {@link #release()}) so a test acts while a paid call is in flight
+ * ({@link #inFlight()}, {@link #awaitInFlight(int, Duration)}, {@link #awaitPaid(int, Duration)}).
  */
 public final class SegmindSimulator implements AutoCloseable {
 
@@ -45,16 +52,23 @@ public final class SegmindSimulator implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(daemonThreads());
-    private final String apiKey = "sim-" + UUID.randomUUID();
+    private final String apiKey;
     private final byte[] video;
     private final long videoBytes;
-    private final Duration meanLatency;
+    private volatile Duration meanLatency;
     private final double sigma;
     private final AtomicInteger generations = new AtomicInteger();
     private final LongAdder latencyMillis = new LongAdder();
     private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private BigDecimal credits;
+
+    /** Guards {@link #billed}, {@link #inFlight} and {@link #held}; waited on by the await methods and held answers. */
+    private final Object lock = new Object();
+    private final List<String> billed = new ArrayList<>();
+    private int inFlight;
+    private boolean held;
+    private boolean closed;
 
     /**
      * @param credits     simulated balance; each 5 s video costs 0.44, each 10 s one 0.88
@@ -70,7 +84,20 @@ public final class SegmindSimulator implements AutoCloseable {
      *                   {@code free} box (still a valid MP4) and streamed, never held in memory
      */
     public SegmindSimulator(BigDecimal credits, Duration meanLatency, double sigma, long videoBytes) {
-        this.credits = credits;
+        this(credits, meanLatency, sigma, videoBytes, "sim-" + UUID.randomUUID());
+    }
+
+    /**
+     * @param apiKey the key it accepts, chosen by the caller: a test gives the same one to a child process as
+     *               {@code SEGMIND_API_KEY}
+     */
+    public SegmindSimulator(BigDecimal credits, Duration meanLatency, double sigma, long videoBytes, String apiKey) {
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new IllegalArgumentException("the simulator's API key must not be blank");
+        }
+        this.apiKey = apiKey;
+        this.credits = Objects.requireNonNull(credits, "credits");
+        Objects.requireNonNull(meanLatency, "meanLatency");
         this.meanLatency = meanLatency;
         this.sigma = sigma;
         this.video = sampleVideo();
@@ -120,21 +147,149 @@ public final class SegmindSimulator implements AutoCloseable {
         credits = credits.add(amount);
     }
 
+    /** Sets the simulated balance, for example to 0 so that the next generation is refused with 406. */
+    public synchronized void setCredits(BigDecimal amount) {
+        credits = Objects.requireNonNull(amount, "amount");
+    }
+
+    /** The mean latency of the generations accepted from now on (a fixed latency when sigma is 0). */
+    public void setLatency(Duration latency) {
+        if (latency == null || latency.isNegative()) {
+            throw new IllegalArgumentException("latency must be zero or positive, got " + latency);
+        }
+        meanLatency = latency;
+    }
+
+    /** A simulator set up step by step: {@code SegmindSimulator.builder().apiKey("k").credits(...).start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ── Billing and in-flight calls, for tests ──────────────────────────────────────────────────────────────
+
+    /**
+     * How many generations whose prompt contains {@code promptFragment} were accepted and billed: v1 calls and
+     * v2 submits, counted when the credits are taken, before the answer (so a call whose client died while
+     * it was in flight is counted: it was paid for).
+     */
+    public int paidFor(String promptFragment) {
+        synchronized (lock) {
+            return (int) billed.stream().filter(prompt -> prompt.contains(promptFragment)).count();
+        }
+    }
+
+    /** How many generations were billed in all (v1 and v2). */
+    public int paid() {
+        synchronized (lock) {
+            return billed.size();
+        }
+    }
+
+    /** The prompts of the billed generations, in the order they were billed; a prompt paid twice is there twice. */
+    public List<String> billedPrompts() {
+        synchronized (lock) {
+            return List.copyOf(billed);
+        }
+    }
+
+    /**
+     * From now on, accepted (and billed) generations wait before they answer until {@link #release()}: v1 calls
+     * hold the video, v2 submits hold the request id. Answers already being sent are not affected.
+     */
+    public void hold() {
+        synchronized (lock) {
+            held = true;
+        }
+    }
+
+    /** Lets every held answer go, and answers at once from now on. */
+    public void release() {
+        synchronized (lock) {
+            held = false;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * How many generation calls (v1 calls, v2 submits) were accepted and billed and are not answered yet: waiting
+     * out their latency, held, or being sent.
+     */
+    public int inFlight() {
+        synchronized (lock) {
+            return inFlight;
+        }
+    }
+
+    /** Waits until at least {@code n} calls are {@linkplain #inFlight() in flight}; false if it times out. */
+    public boolean awaitInFlight(int n, Duration timeout) throws InterruptedException {
+        return await(() -> inFlight >= n, timeout);
+    }
+
+    /** Waits until at least {@code n} generations were {@linkplain #paid() billed} in all; false if it times out. */
+    public boolean awaitPaid(int n, Duration timeout) throws InterruptedException {
+        return await(() -> billed.size() >= n, timeout);
+    }
+
+    /** Waits until at least {@code n} generations whose prompt contains the fragment were billed; false on timeout. */
+    public boolean awaitPaid(String promptFragment, int n, Duration timeout) throws InterruptedException {
+        return await(() -> billed.stream().filter(prompt -> prompt.contains(promptFragment)).count() >= n, timeout);
+    }
+
+    private boolean await(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!condition.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    /** Blocks while answers are held; an interrupt (the simulator closing) lets the answer go. */
+    private void waitWhileHeld() {
+        synchronized (lock) {
+            while (held && !closed) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void answered() {
+        synchronized (lock) {
+            inFlight--;
+            lock.notifyAll();
+        }
+    }
+
     private void generate(HttpExchange exchange) throws IOException {
         try (exchange) {
             Accepted accepted = accept(exchange);
             if (accepted == null) {
                 return;
             }
-            sleep(accepted.latency);
-            generations.incrementAndGet();
-            exchange.getResponseHeaders().set("Content-Type", "video/mp4");
-            exchange.getResponseHeaders().set("x-cost", accepted.cost.toPlainString());
-            exchange.getResponseHeaders().set("x-remaining-credits", remainingCredits().toPlainString());
-            exchange.getResponseHeaders().set("x-request-id", UUID.randomUUID().toString());
-            exchange.sendResponseHeaders(200, videoBytes);
-            try (OutputStream out = exchange.getResponseBody()) {
-                writeVideo(out);
+            try {
+                sleep(accepted.latency);
+                waitWhileHeld();
+                generations.incrementAndGet();
+                exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+                exchange.getResponseHeaders().set("x-cost", accepted.cost.toPlainString());
+                exchange.getResponseHeaders().set("x-remaining-credits", remainingCredits().toPlainString());
+                exchange.getResponseHeaders().set("x-request-id", UUID.randomUUID().toString());
+                exchange.sendResponseHeaders(200, videoBytes);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    writeVideo(out);
+                }
+            } finally {
+                answered();
             }
         }
     }
@@ -146,12 +301,17 @@ public final class SegmindSimulator implements AutoCloseable {
             if (accepted == null) {
                 return;
             }
-            String id = UUID.randomUUID().toString();
-            tasks.put(id, new Task(accepted.cost, System.nanoTime() + accepted.latency.toNanos()));
-            generations.incrementAndGet();
-            String base = baseUrl() + "/v2/requests/" + id;
-            respond(exchange, 200, "{\"request_id\":\"" + id + "\",\"status\":\"QUEUED\",\"status_url\":\"" + base
-                    + "/status\",\"response_url\":\"" + base + "\"}");
+            try {
+                String id = UUID.randomUUID().toString();
+                tasks.put(id, new Task(accepted.cost, System.nanoTime() + accepted.latency.toNanos()));
+                generations.incrementAndGet();
+                waitWhileHeld();
+                String base = baseUrl() + "/v2/requests/" + id;
+                respond(exchange, 200, "{\"request_id\":\"" + id + "\",\"status\":\"QUEUED\",\"status_url\":\"" + base
+                        + "/status\",\"response_url\":\"" + base + "\"}");
+            } finally {
+                answered();
+            }
         }
     }
 
@@ -223,7 +383,13 @@ public final class SegmindSimulator implements AutoCloseable {
             return null;
         }
         arrivals.add(System.nanoTime());
-        Duration latency = latency(body.path("prompt").asString(""));
+        String prompt = body.path("prompt").asString("");
+        synchronized (lock) {
+            billed.add(prompt);
+            inFlight++;
+            lock.notifyAll();
+        }
+        Duration latency = latency(prompt);
         latencyMillis.add(latency.toMillis());
         return new Accepted(cost, latency);
     }
@@ -257,6 +423,7 @@ public final class SegmindSimulator implements AutoCloseable {
      * same rows take the same time whoever sends them (the benchmark compares two clients on equal terms).
      */
     private Duration latency(String prompt) {
+        Duration meanLatency = this.meanLatency;
         if (sigma <= 0 || meanLatency.isZero()) {
             return meanLatency;
         }
@@ -316,7 +483,58 @@ public final class SegmindSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /** Settings for a simulator; each has the default shown. */
+    public static final class Builder {
+        private String apiKey = "sim-" + UUID.randomUUID();
+        private BigDecimal credits = new BigDecimal("20");
+        private Duration latency = Duration.ZERO;
+        private double sigma;
+        private long videoBytes;
+
+        private Builder() {
+        }
+
+        /** The key it accepts (default: a random {@code sim-...} one). */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** The simulated balance (default 20: a 10 s video costs 0.88, a 5 s one 0.44). */
+        public Builder credits(BigDecimal credits) {
+            this.credits = credits;
+            return this;
+        }
+
+        /** The mean time per generation (default zero). */
+        public Builder latency(Duration latency) {
+            this.latency = latency;
+            return this;
+        }
+
+        /** 0 (default) for a fixed latency, else the sigma of a lognormal latency. */
+        public Builder sigma(double sigma) {
+            this.sigma = sigma;
+            return this;
+        }
+
+        /** The size of each video (default: the built-in sample's). */
+        public Builder videoBytes(long videoBytes) {
+            this.videoBytes = videoBytes;
+            return this;
+        }
+
+        /** Starts the server on the loopback. */
+        public SegmindSimulator start() {
+            return new SegmindSimulator(credits, latency, sigma, videoBytes, apiKey);
+        }
     }
 }

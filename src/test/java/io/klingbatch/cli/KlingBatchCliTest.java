@@ -180,7 +180,7 @@ class KlingBatchCliTest extends CampaignTestSupport {
         csv("prompt,duration\nfirst cliff,10\nsecond cliff,10\n");
 
         assertThat(cli("run", "campaign.csv", "--require-credits")).isEqualTo(3);
-        assertThat(err.toString()).contains("Balance 1 credits covers about 1 of the 2 rows to make (estimated 1.76 credits)");
+        assertThat(err.toString()).contains("Balance 1 credits covers about 1 of the 2 videos to make (estimated 1.76 credits)");
         assertThat(WireMockApi.allCalls()).isZero();
     }
 

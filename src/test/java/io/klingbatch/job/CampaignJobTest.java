@@ -19,7 +19,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import io.klingbatch.CampaignTestSupport;
 import io.klingbatch.KlingTestConfiguration;
 import io.klingbatch.WireMockApi;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.output.VideoStatus;
 import io.klingbatch.segmind.ApiRefusedException;
 import io.klingbatch.segmind.CreditsExhaustedException;
 import java.nio.file.Files;
@@ -56,12 +56,13 @@ class CampaignJobTest extends CampaignTestSupport {
         assertThat(Files.readAllBytes(video)).isEqualTo(WireMockApi.VIDEO);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(WireMockApi.VIDEO));
         assertThat(manifest(csv)).containsExactly(
-                "id,row,status,file,bytes,sha256,attempts,cost,remaining_credits,request_id,error",
-                "a,1,GENERATED,a.mp4," + WireMockApi.VIDEO.length + "," + sha256 + ",1,0.88,42.5,req-alpha,",
-                "b,2,GENERATED,b.mp4," + WireMockApi.VIDEO.length + "," + sha256 + ",1,0.88,42.5,req-bravo,");
+                "id,row,status,file,bytes,sha256,attempts,cost,remaining_credits,request_id,error,format,take,made_for",
+                "a,1,GENERATED,a.mp4," + WireMockApi.VIDEO.length + "," + sha256 + ",1,0.88,42.5,req-alpha,,16:9,1,",
+                "b,2,GENERATED,b.mp4," + WireMockApi.VIDEO.length + "," + sha256 + ",1,0.88,42.5,req-bravo,,16:9,1,");
         SERVER.verify(postRequestedFor(urlEqualTo(GENERATE)).withHeader("x-api-key", equalTo(KlingTestConfiguration.TEST_KEY))
                 .withHeader("Content-Type", equalTo("application/json; charset=UTF-8")));
-        assertThat(output(csv).toFile().list()).doesNotContain("a.part", "b.part", "manifest.csv.tmp");
+        assertThat(output(csv).toFile().list()).as("downloads are written as <id>.<random>.part, then renamed")
+                .noneMatch(name -> name.endsWith(".part")).doesNotContain("manifest.csv.tmp");
     }
 
     @Test
@@ -130,7 +131,7 @@ class CampaignJobTest extends CampaignTestSupport {
         RunResult stopped = run(csv);
 
         assertThat(stopped.execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
-        assertThat(stopped.execution().getAllFailureExceptions()).anySatisfy(e -> assertThat(rootOf(e)).isInstanceOf(CreditsExhaustedException.class));
+        assertThat(io.klingbatch.generation.StopReason.stored(stopped.execution()).kind()).isEqualTo(io.klingbatch.generation.StopReason.Kind.CREDITS);
         assertThat(calls("four")).isEmpty();
         assertThat(stopped.summary().count(VideoStatus.GENERATED)).isEqualTo(2);
         assertThat(stopped.summary().count(VideoStatus.PENDING)).isEqualTo(3);
@@ -170,7 +171,7 @@ class CampaignJobTest extends CampaignTestSupport {
 
         assertThat(calls("reset")).hasSize(1);
         assertThat(first.summary().count(VideoStatus.UNCERTAIN)).isEqualTo(1);
-        assertThat(first.summary().uncertainReasons()).singleElement().asString().contains("may have charged");
+        assertThat(first.summary().uncertain()).singleElement().satisfies(row -> assertThat(row.reason()).contains("may have charged"));
         assertThat(manifest(csv).get(1)).startsWith("u,1,UNCERTAIN");
 
         run(csv);

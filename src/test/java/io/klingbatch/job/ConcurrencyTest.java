@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.klingbatch.CampaignTestSupport;
 import io.klingbatch.generation.CampaignRun;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.output.VideoStatus;
 import io.klingbatch.segmind.SegmindConnector;
 import io.klingbatch.segmind.SegmindSimulator;
 import java.math.BigDecimal;

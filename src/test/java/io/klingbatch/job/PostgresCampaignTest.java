@@ -8,7 +8,7 @@ import static io.klingbatch.WireMockApi.video;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klingbatch.CampaignTestSupport;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.output.VideoStatus;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +57,7 @@ class PostgresCampaignTest extends CampaignTestSupport {
             assertThat(paidCalls(prompt)).as(prompt).isEqualTo(1);
         }
         assertThat(run(csv).launched()).isFalse();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM kb_ledger WHERE state = 'PAID'", Integer.class)).isGreaterThanOrEqualTo(4);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM kb_video WHERE state = 'PAID'", Integer.class)).isGreaterThanOrEqualTo(4);
     }
 
     private static EmbeddedPostgres start() {

@@ -13,9 +13,11 @@ import io.klingbatch.CampaignTestSupport;
 import io.klingbatch.WireMockApi;
 import java.nio.file.Files;
 import io.klingbatch.campaign.Campaign;
-import io.klingbatch.generation.Ledger;
-import io.klingbatch.generation.VideoKey;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.ledger.CampaignHeldException;
+import io.klingbatch.ledger.Lease;
+import io.klingbatch.ledger.Ledger;
+import io.klingbatch.ledger.Leases;
+import io.klingbatch.output.VideoStatus;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,12 +39,15 @@ class RecoveryTest extends CampaignTestSupport {
     @Autowired
     org.springframework.jdbc.core.JdbcTemplate jdbc;
 
+    @Autowired
+    Leases leases;
+
     @Test
     void aCallInFlightWhenTheProcessDiedIsUncertainAndNotResent() throws Exception {
         SERVER.stubFor(generate("desert").willReturn(video("req-desert")));
         Path csv = csv("id,prompt\nk,killed desert\nn,next desert\n");
         Campaign campaign = campaign(csv);
-        ledger.claim(new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false), "10", java.util.Optional.empty());
+        ledger.claim(keyOf(campaign, "k"), deadRunClaim("k"), java.util.Optional.empty());
 
         var result = run(csv);
 
@@ -69,17 +74,19 @@ class RecoveryTest extends CampaignTestSupport {
     }
 
     @Test
-    void anExecutionThatMayReallyBeRunningIsLeftAlone() throws Exception {
+    void anExecutionWhoseRunHoldsTheLeaseIsLeftAlone() throws Exception {
         SERVER.stubFor(generate("ridge").willReturn(error(406, "Insufficient credits")));
         Path csv = csv("prompt\nlone ridge\n");
         JobExecution stopped = run(csv).execution();
         markRunning(stopped);
         SERVER.resetRequests();
 
-        try (AutoCloseable held = io.klingbatch.generation.OutputFolder.lock(campaign(csv)).orElseThrow()) {
-            assertThatThrownBy(() -> run(csv)).isInstanceOf(CampaignAlreadyRunningException.class).hasMessageContaining("is locked");
+        String key = CampaignLauncher.leaseKey(campaign(csv).csv(), endpoint());
+        try (Lease held = leases.hold(key, "campaign", message -> { })) {
+            assertThatThrownBy(() -> run(csv)).isInstanceOf(CampaignHeldException.class).hasMessageContaining("another run holds this campaign");
         }
         assertThat(calls("ridge")).isEmpty();
+        assertThat(jobRepository.getLastJobExecution(stopped.getJobInstance()).getStatus()).isEqualTo(BatchStatus.STARTED);
     }
 
     @Test
@@ -87,7 +94,7 @@ class RecoveryTest extends CampaignTestSupport {
         SERVER.stubFor(generate("harbour").willReturn(video("req-h")));
         Path csv = csv("id,prompt\na,first harbour\nb,second harbour\n");
         run(csv);
-        jdbc.update("DELETE FROM kb_ledger WHERE campaign = ?", output(csv).toString()); // as if run from another directory
+        jdbc.update("DELETE FROM kb_video"); // as if the job repository were lost, or another one
         Files.writeString(csv, "c,third harbour\n", java.nio.file.StandardOpenOption.APPEND);
         SERVER.resetRequests();
 

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klingbatch.KlingTestConfiguration;
 import io.klingbatch.campaign.CampaignLoader;
+import io.klingbatch.generation.StopReason;
 import io.klingbatch.generation.CampaignRun;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.output.VideoStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -54,8 +55,8 @@ class UnreachableApiTest {
         var result = launcher.run(new CampaignRun(new CampaignLoader(folder).load(csv, null), false, false, 1, 0));
 
         assertThat(result.execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
-        assertThat(StopReason.of(result.execution()).kind()).isEqualTo(StopReason.Kind.UNREACHABLE);
-        assertThat(StopReason.of(result.execution()).message()).startsWith("could not reach 127.0.0.1 in 3 attempts");
+        assertThat(StopReason.stored(result.execution()).kind()).isEqualTo(StopReason.Kind.UNREACHABLE);
+        assertThat(StopReason.stored(result.execution()).message()).startsWith("could not reach 127.0.0.1 in 3 attempts");
         assertThat(result.summary().count(VideoStatus.PENDING)).isEqualTo(3);
         assertThat(result.summary().count(VideoStatus.FAILED)).isZero();
     }

@@ -18,9 +18,9 @@ import io.klingbatch.WireMockApi;
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.generation.Api;
 import io.klingbatch.generation.CampaignRun;
-import io.klingbatch.generation.Ledger;
-import io.klingbatch.generation.VideoKey;
-import io.klingbatch.generation.VideoStatus;
+import io.klingbatch.ledger.Ledger;
+import io.klingbatch.ledger.VideoKey;
+import io.klingbatch.output.VideoStatus;
 import io.klingbatch.segmind.Submission;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -92,9 +92,9 @@ class V2GenerationTest extends CampaignTestSupport {
     void aRequestStoredByAKilledRunIsPolledNotResent() throws Exception {
         Path csv = csv("id,prompt\nk,killed lighthouse\nn,new lighthouse\n");
         Campaign campaign = campaign(csv);
-        VideoKey killed = new VideoKey(campaign.output().toString(), "k", fingerprintOf(campaign, "k"), false);
-        ledger.claim(killed, "10", java.util.Optional.empty());
-        ledger.submitted(killed, 1, submission("req-killed"));
+        VideoKey killed = keyOf(campaign, "k");
+        ledger.claim(killed, deadRunClaim("k"), java.util.Optional.empty());
+        ledger.submitted(killed, submission("req-killed"));
         stubStatus("req-killed", "COMPLETED");
         stubResult("req-killed");
         stubSubmit("new lighthouse", "req-new");
@@ -112,9 +112,9 @@ class V2GenerationTest extends CampaignTestSupport {
     void anExpiredRequestIsUncertainWithThatReasonNotResent() throws Exception {
         Path csv = csv("id,prompt\ne,expired meadow\n");
         Campaign campaign = campaign(csv);
-        VideoKey expired = new VideoKey(campaign.output().toString(), "e", fingerprintOf(campaign, "e"), false);
-        ledger.claim(expired, "10", java.util.Optional.empty());
-        ledger.submitted(expired, 1, submission("req-old"));
+        VideoKey expired = keyOf(campaign, "e");
+        ledger.claim(expired, deadRunClaim("e"), java.util.Optional.empty());
+        ledger.submitted(expired, submission("req-old"));
         KlingTestConfiguration.TIME.advance(Duration.ofHours(2));
         SERVER.stubFor(get(urlEqualTo("/v2/requests/req-old/status")).willReturn(aResponse().withStatus(404)));
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole-file scan reads ahead on a second thread: rows stay in order, errors reach the caller, no thread is left. */
@@ -37,6 +38,28 @@ class CampaignChecksTest {
                 .isInstanceOf(CampaignFileException.class).hasMessageContaining("line 10002");
     }
 
+    /**
+     * 100,000 rows are 24 full batches of 4096 and a 25th that ends in the unclosed quote. While the checker sits
+     * on row 80,000 (batch 20), the reader fills the queue with batches 21 to 24 and finds the error with no room
+     * left: the error must wait for room, not be dropped (the checker would then wait for ever).
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anUnusableFileFoundLateWhileTheQueueIsFullStillThrows() throws Exception {
+        Campaign campaign = campaign(100_000, "x,\"never closed\n");
+        List<Integer> rows = new ArrayList<>();
+
+        assertThatThrownBy(() -> checks.scan(campaign, checked -> {
+            int row = checked.row().row();
+            rows.add(row);
+            if (row == 1 || row == 80_000) {
+                sleep(500); // a slow checker: the reader runs ahead until the queue is full
+            }
+        })).isInstanceOf(CampaignFileException.class).hasMessageContaining("line 100002");
+
+        assertThat(rows).isSorted().contains(80_000);
+    }
+
     @Test
     void aConsumerThatStopsEarlyLeavesNoReaderBehind() throws Exception {
         assertThatThrownBy(() -> checks.scan(campaign(50_000, ""), checked -> {
@@ -49,6 +72,15 @@ class CampaignChecksTest {
             Thread.sleep(20);
         }
         assertThat(readers()).isZero();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long readers() {

@@ -2,12 +2,20 @@ package io.klingbatch.segmind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.klingbatch.TestTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import io.klingbatch.TestTime;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class RateGateTest {
 
@@ -113,23 +121,109 @@ class RateGateTest {
         assertThat(clock.instant()).isEqualTo(start.plusSeconds(5));
     }
 
+    /**
+     * Eight workers, released together, acquire 2000 times each on a clock that makes races likely: every waiter
+     * wakes exactly when the next start is due (so they all compete for the same slot), and a clock reading waits
+     * a moment for a second one so both workers act on it at once. Whatever the interleaving, the gate promises:
+     * no start before a pause another worker set, starts at least 60/R seconds (plus 0.5%) apart, and exactly one
+     * start per acquire (none lost, none doubled).
+     */
     @Test
-    void aPauseSetByOneWorkerHoldsAnother() throws Exception {
-        RateGate gate = new RateGate(clock, sleeper, 0);
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void workersAcquiringAtOnceAreSpacedAndHeldByAnotherWorkersPause() throws Exception {
+        int workers = 8;
+        int each = 2000;
+        RaceClock race = new RaceClock(start);
+        RateGate gate = new RateGate(race, race.sleeper(), 600);
+        Duration interval = Duration.ofNanos(100_500_000); // 60 s / 600, plus 0.5%
         Thread refused = new Thread(() -> gate.pauseUntil(start.plusSeconds(30)));
         refused.start();
         refused.join();
 
-        Thread other = new Thread(() -> {
-            try {
-                gate.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        other.start();
-        other.join();
+        List<Instant> starts = Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        CyclicBarrier together = new CyclicBarrier(workers);
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    together.await();
+                    for (int i = 0; i < each; i++) {
+                        gate.acquire();
+                        starts.add(race.lastRead()); // the reading the gate granted this start at
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "worker-" + w);
+            threads.add(worker);
+            worker.start();
+        }
+        for (Thread worker : threads) {
+            worker.join();
+        }
 
-        assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(30));
+        assertThat(failures).isEmpty();
+        List<Instant> sorted = new ArrayList<>(starts);
+        Collections.sort(sorted);
+        assertThat(sorted).hasSize(workers * each).doesNotHaveDuplicates();
+        assertThat(sorted.get(0)).isEqualTo(start.plusSeconds(30));
+        for (int i = 1; i < sorted.size(); i++) {
+            assertThat(Duration.between(sorted.get(i - 1), sorted.get(i)))
+                    .as("start %d and start %d", i - 1, i)
+                    .isGreaterThanOrEqualTo(interval);
+        }
+        // and no slot is wasted either: the clock only moves to the next due start, so starts are exactly one interval apart
+        assertThat(sorted.get(sorted.size() - 1)).isEqualTo(start.plusSeconds(30).plus(interval.multipliedBy(workers * each - 1)));
+    }
+
+    /** A shared clock that moves only when a waiter wakes, to the instant it waited for, never backwards. */
+    private static final class RaceClock extends Clock {
+
+        private final AtomicReference<Instant> now;
+        private final ThreadLocal<Instant> lastRead = new ThreadLocal<>();
+        private final AtomicInteger reading = new AtomicInteger();
+
+        RaceClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        @Override
+        public Instant instant() {
+            Instant read = now.get();
+            lastRead.set(read);
+            // Wait a moment (20 µs at most) for another worker to read the clock too, then go on together: two
+            // workers that got past the gate's lock at once would then act on the same reading at the same time.
+            reading.incrementAndGet();
+            long until = System.nanoTime() + 20_000;
+            while (reading.get() < 2 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            reading.decrementAndGet();
+            return read;
+        }
+
+        Instant lastRead() {
+            return lastRead.get();
+        }
+
+        /** Sleeping {@code d} after reading {@code t} wakes at {@code t + d}: waiters for the same slot wake together. */
+        Sleeper sleeper() {
+            return duration -> {
+                Instant until = lastRead.get().plus(duration);
+                now.accumulateAndGet(until, (a, b) -> a.isAfter(b) ? a : b);
+                Thread.yield();
+            };
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 }

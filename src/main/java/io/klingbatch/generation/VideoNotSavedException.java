@@ -1,9 +1,0 @@
-package io.klingbatch.generation;
-
-/** A paid video could not be written to the output folder (disk full, no permission): the run must stop. */
-public class VideoNotSavedException extends RuntimeException {
-
-    public VideoNotSavedException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}

@@ -1,6 +1,0 @@
-package io.klingbatch.generation;
-
-/** A CSV row's standing, as the manifest names it. */
-public enum VideoStatus {
-    GENERATED, REJECTED, FAILED, UNCERTAIN, PENDING
-}

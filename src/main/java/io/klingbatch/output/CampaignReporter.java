@@ -1,0 +1,273 @@
+package io.klingbatch.output;
+
+import com.opencsv.CSVWriterBuilder;
+import com.opencsv.ICSVWriter;
+import io.klingbatch.campaign.Campaign;
+import io.klingbatch.ledger.Endpoint;
+import io.klingbatch.ledger.Ledger;
+import io.klingbatch.ledger.LedgerEntry;
+import io.klingbatch.ledger.LedgerState;
+import io.klingbatch.ledger.Leases;
+import io.klingbatch.money.CostEstimate;
+import io.klingbatch.money.PriceBook;
+import io.klingbatch.money.Prices;
+import io.klingbatch.request.CampaignChecks;
+import io.klingbatch.request.CheckedRow;
+import io.klingbatch.request.VideoRequest;
+import io.klingbatch.segmind.SegmindProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place that knows a campaign's state: the CSV (what should exist, which rows are rejected) joined with the
+ * ledger (which videos exist, wherever they were paid for) and the output folder (which of them are here). The
+ * manifest, the end-of-run summary, {@code status} and the estimate before a run all come from here, so they cannot
+ * disagree.
+ */
+@Component
+public class CampaignReporter {
+
+    private static final int BATCH = 1000;
+
+    private final CampaignChecks checks;
+    private final Ledger ledger;
+    private final Leases leases;
+    private final Prices prices;
+    private final SegmindProperties segmind;
+
+    CampaignReporter(CampaignChecks checks, Ledger ledger, Leases leases, Prices prices, SegmindProperties segmind) {
+        this.checks = checks;
+        this.ledger = ledger;
+        this.leases = leases;
+        this.prices = prices;
+        this.segmind = segmind;
+    }
+
+    /** A checked row and its request's current video (its highest take), or null when there is none or the row is rejected. */
+    public record RowState(CheckedRow checked, LedgerEntry video) {
+
+        public VideoRequest request() {
+            return checked instanceof CheckedRow.Accepted accepted ? accepted.request() : null;
+        }
+    }
+
+    /**
+     * Every row in CSV order with its video, in constant memory but for a batch: rows are checked, then their videos
+     * looked up a thousand at a time.
+     *
+     * @return the header's unknown columns
+     */
+    public List<String> walk(Campaign campaign, String endpoint, Consumer<RowState> each) {
+        List<CheckedRow> batch = new ArrayList<>(BATCH);
+        List<String> unknown = checks.scan(campaign, checked -> {
+            batch.add(checked);
+            if (batch.size() == BATCH) {
+                flush(batch, endpoint, each);
+            }
+        });
+        flush(batch, endpoint, each);
+        return unknown;
+    }
+
+    private void flush(List<CheckedRow> batch, String endpoint, Consumer<RowState> each) {
+        Set<String> hashes = new HashSet<>();
+        for (CheckedRow row : batch) {
+            if (row instanceof CheckedRow.Accepted accepted) {
+                hashes.add(accepted.request().fingerprint());
+            }
+        }
+        Map<String, LedgerEntry> videos = hashes.isEmpty() ? Map.of() : ledger.latest(endpoint, hashes);
+        for (CheckedRow row : batch) {
+            each.accept(new RowState(row, row instanceof CheckedRow.Accepted accepted ? videos.get(accepted.request().fingerprint()) : null));
+        }
+        batch.clear();
+    }
+
+    /**
+     * What the videos a run would still pay for should cost, and how many of them, in CSV order, a balance covers (null
+     * for no balance). A request shared by several rows is counted once.
+     */
+    public CostEstimate estimate(Campaign campaign, String endpoint, BigDecimal balance) {
+        PriceBook book = prices.book(endpoint);
+        BigDecimal[] total = {BigDecimal.ZERO};
+        int[] videos = {0, 0};
+        Set<String> counted = new HashSet<>();
+        walk(campaign, endpoint, state -> {
+            VideoRequest request = state.request();
+            if (request != null && toSend(state.video()) && counted.add(request.fingerprint())) {
+                total[0] = total[0].add(book.estimate(new PriceBook.Kind(request.mode(), request.duration())));
+                videos[0]++;
+                if (balance != null && total[0].compareTo(balance) <= 0) {
+                    videos[1]++;
+                }
+            }
+        });
+        return new CostEstimate(videos[0], total[0], balance == null ? videos[0] : videos[1]);
+    }
+
+    /** What a run would do: how many videos it would copy from earlier ones, and how many it would pay for. */
+    public Plan plan(Campaign campaign, String endpoint, boolean resendUncertain) {
+        int[] counts = new int[7];
+        Set<String> paying = new HashSet<>();
+        walk(campaign, endpoint, state -> {
+            counts[0]++;
+            VideoRequest request = state.request();
+            if (request == null) {
+                counts[1]++;
+                return;
+            }
+            LedgerEntry video = state.video();
+            LedgerState current = video == null ? null : video.state();
+            boolean send = toSend(video) || resendUncertain && current == LedgerState.UNCERTAIN;
+            if (send) {
+                counts[paying.add(request.fingerprint()) ? 3 : 4]++;
+            } else if (current == LedgerState.PAID) {
+                counts[2]++;
+            } else if (current == LedgerState.UNCERTAIN) {
+                counts[6]++;
+            } else {
+                counts[5]++;
+            }
+        });
+        return new Plan(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
+    }
+
+    /** The state without writing anything. */
+    public CampaignSummary summarize(Campaign campaign, String endpoint, Long executionId) {
+        return report(campaign, endpoint, executionId, line -> {
+        });
+    }
+
+    /** Rewrites {@code <output>/manifest.csv} atomically (temp file, then rename) and returns the state. */
+    public CampaignSummary writeManifest(Campaign campaign, String endpoint, Long executionId) {
+        Path folder = campaign.output();
+        Path manifest = folder.resolve("manifest.csv");
+        Path temp = folder.resolve("manifest.csv.tmp");
+        try {
+            Files.createDirectories(folder);
+            CampaignSummary summary;
+            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
+                 ICSVWriter csv = new CSVWriterBuilder(out).withLineEnd("\n").build()) {
+                csv.writeNext(ManifestLine.COLUMNS, false);
+                summary = report(campaign, endpoint, executionId, line -> csv.writeNext(line.cells(), false));
+            }
+            try {
+                Files.move(temp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, manifest, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return summary;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + manifest, e);
+        }
+    }
+
+    /** Every manifest line in CSV order, and the summary of them. */
+    public CampaignSummary report(Campaign campaign, String endpoint, Long executionId, Consumer<ManifestLine> each) {
+        VideoFiles files = VideoFiles.open(campaign.output(), realEndpoint(), ledger);
+        Map<VideoStatus, Integer> counts = CampaignSummary.emptyCounts();
+        List<CampaignSummary.Uncertain> uncertain = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> elsewhere = new ArrayList<>();
+        Map<String, Boolean> alive = new HashMap<>();
+        int[] tally = {0, 0, 0};
+        List<String> unknown = walk(campaign, endpoint, state -> {
+            ManifestLine line = line(state, campaign.name(), files, holder -> alive.computeIfAbsent(holder, leases::alive));
+            tally[0]++;
+            counts.merge(line.status(), 1, Integer::sum);
+            if (line.status() == VideoStatus.UNCERTAIN) {
+                uncertain.add(new CampaignSummary.Uncertain(line.id(), line.row(), line.error()));
+            }
+            if (line.placement() == Placement.Kind.MISSING) {
+                missing.add(line.file());
+            } else if (line.placement() == Placement.Kind.ELSEWHERE) {
+                elsewhere.add(line.file());
+            }
+            if (line.madeFor() != null) {
+                tally[1]++;
+            }
+            if (line.status() == VideoStatus.PENDING && line.video() != null
+                    && (line.video().state() == LedgerState.SUBMITTED || line.video().state() == LedgerState.SENT)) {
+                tally[2]++;
+            }
+            each.accept(line);
+        });
+        BigDecimal lowest = executionId == null ? null : ledger.lowestBalance(executionId);
+        return new CampaignSummary(tally[0], counts, ledger.spend(campaign.name(), endpoint), lowest, unknown, List.copyOf(uncertain),
+                List.copyOf(missing), List.copyOf(elsewhere), tally[1], tally[2]);
+    }
+
+    private static ManifestLine line(RowState state, String campaign, VideoFiles files, java.util.function.Predicate<String> alive) {
+        CheckedRow checked = state.checked();
+        String id = checked.row().id();
+        int row = checked.row().row();
+        if (checked instanceof CheckedRow.Rejected rejected) {
+            return new ManifestLine(id, row, VideoStatus.REJECTED, null, null, null, 0, null, null, null, rejected.reason(), null, 0, null,
+                    checked, null, false);
+        }
+        VideoRequest request = state.request();
+        String format = request.image() == null ? request.aspectRatio() : "image";
+        LedgerEntry video = state.video();
+        if (video == null || video.state() == LedgerState.ORDERED) {
+            return new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, 0, null, null, null, null, format,
+                    video == null ? 1 : video.key().take(), null, checked, video, true);
+        }
+        int take = video.key().take();
+        boolean ours = campaign.equals(video.campaign()) && id.equalsIgnoreCase(String.valueOf(video.rowId()));
+        String madeFor = campaign.equals(video.campaign()) || video.campaign() == null ? null : video.campaign();
+        return switch (video.state()) {
+            case PAID -> {
+                Placement placement = files.look(id, video);
+                BigDecimal cost = ours ? video.cost() : BigDecimal.ZERO;
+                String file = placement.kind() == Placement.Kind.MISSING ? id + "." + VideoFiles.extension(video.fileName()) : placement.fileName();
+                String note = null;
+                if (placement.kind() == Placement.Kind.MISSING) {
+                    note = "the file is missing from the output folder; it was paid for, so it is not made again: restore it from a backup";
+                } else if (placement.kind() == Placement.Kind.ELSEWHERE) {
+                    file = placement.elsewhere();
+                    note = "made earlier" + (video.campaign() == null ? "" : " for " + video.campaign()) + "; not in this output folder"
+                            + " (not paid again)";
+                }
+                yield new ManifestLine(id, row, VideoStatus.GENERATED, file, video.bytes(), video.sha256(), video.attempts(), cost,
+                        video.remainingCredits(), video.requestId(), note, format, take, madeFor, checked, video, false, placement.kind());
+            }
+            case FAILED -> new ManifestLine(id, row, VideoStatus.FAILED, null, null, null, video.attempts(), null, null, video.requestId(),
+                    video.error(), format, take, null, checked, video, true);
+            case UNCERTAIN -> new ManifestLine(id, row, VideoStatus.UNCERTAIN, null, null, null, video.attempts(), null, null,
+                    video.requestId(), video.error(), format, take, null, checked, video, false);
+            case SUBMITTED -> new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, video.attempts(), null, null, video.requestId(),
+                    "submitted; the result is still being made and the next run collects it (not paid again)", format, take, madeFor,
+                    checked, video, false);
+            case SENT -> alive.test(video.holder())
+                    ? new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, video.attempts(), null, null, null,
+                            "being made right now by a run of " + video.campaign(), format, take, madeFor, checked, video, false)
+                    : new ManifestLine(id, row, VideoStatus.UNCERTAIN, null, null, null, video.attempts(), null, null, null,
+                            "a call was in flight when its run ended; the API may have charged for it", format, take, null, checked, video, false);
+            case ORDERED -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    /** Whether a run would pay for this video: none yet, a remake ordered, or one that failed without a charge. */
+    static boolean toSend(LedgerEntry video) {
+        return video == null || video.state() == LedgerState.ORDERED || video.state() == LedgerState.FAILED;
+    }
+
+    private String realEndpoint() {
+        return Endpoint.of(segmind.baseUrl()).id();
+    }
+}

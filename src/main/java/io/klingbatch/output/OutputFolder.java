@@ -1,0 +1,57 @@
+package io.klingbatch.output;
+
+import io.klingbatch.campaign.Campaign;
+import io.klingbatch.campaign.CampaignFileException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Which campaign an output folder belongs to ({@code .kling-batch-campaign} holds the campaign file's path). Two CSVs
+ * of the same name in different places would otherwise share their default folder {@code out/<name>} by accident: one's
+ * manifest would replace the other's. So a run into a folder another campaign file wrote is refused when the folder is
+ * the default one. A folder the user chose ({@code --output}, or the job file's {@code output:}) is theirs to reuse, for
+ * a re-downloaded CSV say: then the folder changes hands, with a note, and nothing in it is lost (a file in the way of
+ * a row's video is moved aside, never overwritten).
+ */
+public final class OutputFolder {
+
+    static final String MARKER = ".kling-batch-campaign";
+
+    private OutputFolder() {
+    }
+
+    /**
+     * Claims the output folder for this campaign.
+     *
+     * @return a note to print when a chosen folder changes hands
+     * @throws CampaignFileException (exit 2) when the default folder holds another campaign file's videos
+     */
+    public static Optional<String> claim(Campaign campaign) {
+        Path marker = campaign.output().resolve(MARKER);
+        String source = campaign.source().toString();
+        try {
+            Files.createDirectories(campaign.output());
+            if (Files.exists(marker)) {
+                String owner = Files.readString(marker, StandardCharsets.UTF_8).strip();
+                if (owner.equals(source)) {
+                    return Optional.empty();
+                }
+                if (!campaign.outputChosen() && Files.exists(Path.of(owner))) {
+                    throw new CampaignFileException(campaign.source(), "its default output folder " + campaign.output()
+                            + " already holds the videos of " + owner + "; choose another folder with --output (or 'output:' in a job file)");
+                }
+                Files.writeString(marker, source + "\n", StandardCharsets.UTF_8);
+                return Optional.of("The output folder " + campaign.output() + " held the videos of " + owner + "; they stay, and it now "
+                        + "holds this campaign's (videos already made are copied, not paid again).");
+            }
+            Files.writeString(marker, source + "\n", StandardCharsets.UTF_8);
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the output folder " + campaign.output(), e);
+        }
+    }
+}

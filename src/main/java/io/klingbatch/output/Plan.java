@@ -1,0 +1,19 @@
+package io.klingbatch.output;
+
+/**
+ * What a run of a campaign would do, before it does it: for {@code validate} and the run's first line.
+ *
+ * @param rows     data rows
+ * @param rejected rows that will never be sent
+ * @param made     valid rows whose video exists already (made by an earlier run, for any campaign): copied, not paid
+ * @param toPay    videos to pay for (a request shared by several rows counts once)
+ * @param shared   valid rows that get a copy of a video another row of this CSV pays for
+ * @param inFlight valid rows whose video is being made right now (submitted, or on the wire in a live run)
+ * @param uncertain valid rows that may have been charged without a result (not resent unless asked)
+ */
+public record Plan(int rows, int rejected, int made, int toPay, int shared, int inFlight, int uncertain) {
+
+    public int valid() {
+        return rows - rejected;
+    }
+}

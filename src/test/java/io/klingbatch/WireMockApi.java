@@ -57,6 +57,20 @@ public final class WireMockApi {
                 .withBody(VIDEO);
     }
 
+    /**
+     * A paid answer whose video is different on every call (an MP4 signature, then random text), so a test can tell
+     * which video ended up where; the same request id scheme and billing headers as {@link #video}.
+     */
+    public static ResponseDefinitionBuilder uniqueVideo() {
+        return aResponse().withStatus(200)
+                .withHeader("Content-Type", "video/mp4")
+                .withHeader("x-cost", "0.88")
+                .withHeader("x-remaining-credits", "42.5")
+                .withHeader("x-request-id", "req-{{randomValue length=12 type='ALPHANUMERIC'}}")
+                .withBody("0000ftypisom-{{randomValue length=32 type='ALPHANUMERIC'}}")
+                .withTransformers("response-template");
+    }
+
     public static ResponseDefinitionBuilder error(int status, String message) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":\"" + message + "\"}");

@@ -141,7 +141,9 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
                 call.reserve();
                 if (run.api() == Api.V2) {
                     call.takeSlot();
-                    session.checkStop(); // the wait for a slot may have been long
+                    if (!session.maySend()) {
+                        session.checkStop(); // the wait for a slot may have been long; a budget reached meanwhile still lets this one go
+                    }
                     Submission submission = session.client().submit(body, call);
                     call.submitted(submission, row.row());
                 } else {

@@ -30,7 +30,7 @@ public class RunFinisher {
         this.settings = settings;
     }
 
-    /** @return how many v2 results are still being made (they stay SUBMITTED: the next run collects them) */
+    /** @return how many of the campaign's videos are still being made (they stay SUBMITTED: the next run collects them) */
     public int finish(long jobExecutionId, CampaignRun run) throws InterruptedException {
         RunSession session = sessions.open(jobExecutionId, run);
         String endpoint = run.endpointId();
@@ -44,29 +44,32 @@ public class RunFinisher {
                 }
             });
             for (LedgerEntry waiting : ledger.waiting(run.campaign().name(), endpoint)) {
-                boolean heldElsewhere = waiting.holder() != null && !waiting.holder().equals(session.holder()) && session.leasesAlive(waiting.holder());
-                if (!heldElsewhere && !current.contains(waiting.key().requestHash() + "/" + waiting.key().take())) {
+                if (!heldElsewhere(session, waiting) && !current.contains(waiting.key().requestHash() + "/" + waiting.key().take())) {
                     session.collector().adopt(waiting, null, 0, false); // an older version's: saved beside the row's current video
                 }
             }
             session.collector().awaitIdle(settings.maxWait());
         }
-        if (session.mayPlace()) {
-            reporter.walk(run.campaign(), endpoint, state -> {
-                LedgerEntry video = state.video();
-                if (video != null && video.state() == LedgerState.PAID) {
-                    session.place(state.checked().row().id(), state.checked().row().row(), video, true);
-                }
-            });
+        if (session.stopReason() != null && session.stopReason().kind() == StopReason.Kind.DATABASE) {
+            return 0; // nothing can be read or recorded; the next run collects and places everything
         }
-        return session.collector().waiting() + (session.mayCollect() ? 0 : countWaiting(run, endpoint));
+        int[] left = {0};
+        reporter.walk(run.campaign(), endpoint, state -> {
+            LedgerEntry video = state.video();
+            if (video == null) {
+                return;
+            }
+            if (video.state() == LedgerState.PAID && session.mayPlace()) {
+                session.place(state.checked().row().id(), state.checked().row().row(), video, true);
+            } else if (video.state() == LedgerState.SUBMITTED && !heldElsewhere(session, video)) {
+                left[0]++;
+            }
+        });
+        return left[0];
     }
 
-    private int countWaiting(CampaignRun run, String endpoint) {
-        try {
-            return ledger.waiting(run.campaign().name(), endpoint).size();
-        } catch (RuntimeException e) {
-            return 0; // the database may be why the run stopped
-        }
+    /** A video a live run of another process is making (it collects it; this run does not wait for it). */
+    private static boolean heldElsewhere(RunSession session, LedgerEntry video) {
+        return video.holder() != null && !video.holder().equals(session.holder()) && session.leasesAlive(video.holder());
     }
 }

@@ -18,6 +18,7 @@ import io.klingbatch.WireMockApi;
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.generation.Api;
 import io.klingbatch.generation.CampaignRun;
+import io.klingbatch.generation.StopReason;
 import io.klingbatch.ledger.Ledger;
 import io.klingbatch.ledger.VideoKey;
 import io.klingbatch.output.VideoStatus;
@@ -153,6 +154,60 @@ class V2GenerationTest extends CampaignTestSupport {
         assertThat(WireMockApi.paidCalls("budget")).isEqualTo(4);
     }
 
+    @Test
+    void aRunThatEndsWithResultsStillBeingMadeIsStoppedNotCompleted() throws Exception {
+        stubSubmit("tundra", "req-tundra");
+        SERVER.stubFor(get(urlEqualTo("/v2/requests/req-tundra/status")).willReturn(okJson("{\"status\":\"PROCESSING\"}")));
+        Path csv = csv("id,prompt\nt,tundra at dusk\n");
+
+        var result = v2(csv, 1, null);
+
+        assertThat(result.execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(StopReason.stored(result.execution()).kind()).isEqualTo(StopReason.Kind.RESULTS_PENDING);
+        assertThat(StopReason.stored(result.execution()).message()).isEqualTo("1 video is still being made by the API");
+        assertThat(result.summary().inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void aRateLimitedPollNeverWaitsPastMaxWait() throws Exception {
+        stubSubmit("savanna", "req-savanna");
+        String resetInAnHour = KlingTestConfiguration.TIME.instant().plus(Duration.ofHours(1)).toString();
+        SERVER.stubFor(get(urlEqualTo("/v2/requests/req-savanna/status")).willReturn(aResponse().withStatus(429)
+                .withHeader("x-rate-limit-reset-at-utc", resetInAnHour).withBody("{\"error\":\"slow down\"}")));
+        Path csv = csv("id,prompt\ns,savanna storm\n");
+
+        long start = System.nanoTime();
+        var result = v2(csv, 1, null);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20)); // max-wait is 2 s here
+        assertThat(StopReason.stored(result.execution()).kind()).isEqualTo(StopReason.Kind.RESULTS_PENDING);
+        assertThat(ledger.latest(endpoint(), fingerprintOf(campaign(csv), "s"))).hasValueSatisfying(video ->
+                assertThat(video.state()).isEqualTo(io.klingbatch.ledger.LedgerState.SUBMITTED));
+    }
+
+    @Test
+    void anOlderVersionCollectedLateNeverReplacesTheCurrentVideo() throws Exception {
+        stubSubmit("old prompt", "req-old");
+        SERVER.stubFor(get(urlEqualTo("/v2/requests/req-old/status")).willReturn(okJson("{\"status\":\"PROCESSING\"}")));
+        Path csv = csv("id,prompt\nr,old prompt\n");
+        v2(csv, 1, null); // left SUBMITTED when the run's wait ended
+
+        csv("id,prompt\nr,new prompt\n");
+        stubSubmit("new prompt", "req-new");
+        stubStatus("req-new", "COMPLETED");
+        stubResult("req-new", "0000ftypisom-the-new-video");
+        stubStatus("req-old", "COMPLETED");
+        stubResult("req-old", "0000ftypisom-the-old-video");
+        var second = v2(csv, 1, null);
+
+        assertThat(second.summary().allGenerated()).isTrue();
+        assertThat(output(csv).resolve("r.mp4")).hasContent("0000ftypisom-the-new-video");
+        try (var files = Files.list(output(csv))) {
+            assertThat(files.filter(file -> file.getFileName().toString().matches("r\\.[0-9a-f]{8}\\.mp4")))
+                    .singleElement().satisfies(file -> assertThat(file).hasContent("0000ftypisom-the-old-video"));
+        }
+    }
+
     private io.klingbatch.job.RunResult v2(Path csv, int concurrency, BigDecimal budget) throws Exception {
         return launcher.run(new CampaignRun(campaign(csv), false, false, concurrency, 0, Api.V2, budget));
     }
@@ -186,5 +241,11 @@ class V2GenerationTest extends CampaignTestSupport {
                 .formatted(WireMockApi.baseUrl(), id))));
         SERVER.stubFor(get(urlPathEqualTo("/files/" + id + ".mp4")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "video/mp4").withBody(WireMockApi.VIDEO)));
+    }
+
+    private static void stubResult(String id, String video) {
+        stubResult(id);
+        SERVER.stubFor(get(urlPathEqualTo("/files/" + id + ".mp4")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "video/mp4").withBody(video)));
     }
 }

@@ -107,6 +107,12 @@ public final class VideoFiles {
                         : new Placement(Placement.Kind.ELSEWHERE, null, (video.host() == null ? "" : video.host() + ":") + video.filePath(),
                                 video.campaign());
             }
+            if (source.toAbsolutePath().normalize().equals(folder.resolve(target).toAbsolutePath().normalize())) {
+                // already here under the row's name, only not in this folder's log (it was lost, or written by an older version)
+                log.append(new PaidLog.Record(target, video.key(), video.bytes(), video.sha256(), video.cost(), video.remainingCredits(),
+                        video.requestId(), "paid", video.campaign()));
+                return new Placement(Placement.Kind.IN_PLACE, target, null, video.campaign());
+            }
             makeRoom(target, video.key());
             Path part = folder.resolve(target + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
             local(() -> {

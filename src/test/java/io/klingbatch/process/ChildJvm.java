@@ -329,6 +329,7 @@ public final class ChildJvm implements AutoCloseable {
         private String mainClass = MAIN_CLASS;
         private Path logDirectory;
         private String name;
+        private boolean klingBatchHomeSet = true;
 
         private Builder(Path workingDirectory, Path home, Path klingBatchHome) {
             this.workingDirectory = Objects.requireNonNull(workingDirectory, "workingDirectory").toAbsolutePath();
@@ -350,6 +351,12 @@ public final class ChildJvm implements AutoCloseable {
         public Builder removeEnv(String name) {
             env.remove(name);
             removedEnv.add(name);
+            return this;
+        }
+
+        /** The child gets no {@code KLING_BATCH_HOME}, to test the default under {@code HOME} (which is still the builder's). */
+        public Builder withoutKlingBatchHome() {
+            klingBatchHomeSet = false;
             return this;
         }
 
@@ -440,7 +447,11 @@ public final class ChildJvm implements AutoCloseable {
                 removedEnv.forEach(environment::remove);
                 environment.putAll(env);
                 environment.put("HOME", home.toString());
-                environment.put("KLING_BATCH_HOME", klingBatchHome.toString());
+                if (klingBatchHomeSet) {
+                    environment.put("KLING_BATCH_HOME", klingBatchHome.toString());
+                } else {
+                    environment.remove("KLING_BATCH_HOME");
+                }
 
                 Process process = builder.start();
                 LIVE.add(process);

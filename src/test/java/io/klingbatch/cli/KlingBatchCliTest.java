@@ -223,7 +223,7 @@ class KlingBatchCliTest extends CampaignTestSupport {
         assertThat(cli("run", "campaign.csv")).isZero();
 
         assertThat(cli("run", "other/campaign.csv")).isEqualTo(2);
-        assertThat(err.toString()).contains("already holds the videos of " + folder.resolve("campaign.csv"), "--output");
+        assertThat(err.toString()).contains("its default output folder", "already holds the videos of " + folder.resolve("campaign.csv"), "--output");
         assertThat(WireMockApi.calls("plain two")).isEmpty();
         assertThat(cli("run", "other/campaign.csv", "--output", "out/other")).isZero();
     }
@@ -250,5 +250,70 @@ class KlingBatchCliTest extends CampaignTestSupport {
 
         assertThat(cli("run", "campaign.csv", "--concurrency", "1")).isEqualTo(4);
         assertThat(err.toString()).contains("Invalid API key: [the API key]").doesNotContain(KlingTestConfiguration.TEST_KEY);
+    }
+
+    @Test
+    void aCampaignHeldByAnotherRunExitsFiveNamingTheHolder() throws Exception {
+        SERVER.stubFor(generate("held").willReturn(video("req-h")));
+        csv("prompt\nheld harbour\n");
+        String key = io.klingbatch.job.CampaignLauncher.leaseKey(folder.resolve("campaign.csv"), endpoint());
+        try (io.klingbatch.ledger.Lease held = context.getBean(io.klingbatch.ledger.Leases.class).hold(key, "campaign", message -> { })) {
+            assertThat(cli("run", "campaign.csv")).isEqualTo(5);
+        }
+        assertThat(err.toString()).contains("Not started: another run holds this campaign: ", "pid " + ProcessHandle.current().pid(), "since");
+        assertThat(WireMockApi.calls("held")).isEmpty();
+    }
+
+    @Test
+    void theFirstLineAndValidateSayWhatIsCopiedAndWhatIsPaid() throws Exception {
+        SERVER.stubFor(generate("copy").willReturn(video("req-c")));
+        csv("id,prompt\na,copy me\nb,copy me\nc,copy me too\n");
+        assertThat(cli("validate", "campaign.csv")).isZero();
+        assertThat(out.toString()).contains("row 2 (id b) asks for the same video as row 1 (id a): it is paid for once and copied.",
+                "A run would pay for 2 videos and copy 1 from videos made earlier, not paid again.");
+
+        assertThat(cli("run", "campaign.csv")).isZero();
+        assertThat(out.toString()).contains("Campaign campaign: 3 rows (3 valid, 0 rejected): 2 videos to pay for, 1 copied from earlier videos");
+        assertThat(WireMockApi.allCalls()).isEqualTo(2);
+
+        write("again.csv", "id,prompt\nz,copy me\n");
+        assertThat(cli("run", "again.csv")).isZero();
+        assertThat(out.toString()).contains("Campaign again: 1 row (1 valid, 0 rejected): 0 videos to pay for, 1 copied from earlier videos",
+                "row 1 z: made earlier for campaign; copied, not paid again");
+        assertThat(WireMockApi.allCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void aMisspeltRemakeIdExitsTwoNamingIt() throws Exception {
+        SERVER.stubFor(generate("remake").willReturn(video("req-r")));
+        csv("id,prompt\nshoe,remake the shoe\n");
+        assertThat(cli("run", "campaign.csv")).isZero();
+
+        assertThat(cli("run", "campaign.csv", "--remake", "shoe,shoo")).isEqualTo(2);
+        assertThat(err.toString()).contains("--remake names an id no row has: shoo");
+        assertThat(WireMockApi.calls("remake the shoe")).hasSize(1);
+
+        assertThat(cli("run", "campaign.csv", "--remake", "SHOE")).isZero();
+        assertThat(WireMockApi.calls("remake the shoe")).hasSize(2);
+        assertThat(folder.resolve("out/campaign/shoe.take1.mp4")).exists();
+    }
+
+    @Test
+    void statusListsUncertainRowsByIdAndPrintsPlainNumbers() throws Exception {
+        SERVER.stubFor(generate("lost").willReturn(aResponseWithFault()));
+        SERVER.stubFor(generate("pricey").willReturn(video("req-p", "30")));
+        csv("id,prompt\nu,lost signal\np,pricey sunset\n");
+        assertThat(cli("run", "campaign.csv", "--concurrency", "1")).isEqualTo(1);
+
+        assertThat(cli("status", "campaign.csv")).isZero();
+        assertThat(out.toString()).contains("uncertain: row 1 u: the connection broke after the request was sent",
+                "credits spent 30, up to 0.88 more possibly charged (1 uncertain)");
+        assertThat(cli("status", "campaign.csv", "--json")).isZero();
+        assertThat(out.toString()).contains("\"creditsSpent\":30,", "\"uncertainRows\":[{\"id\":\"u\",\"row\":1,\"reason\":")
+                .doesNotContain("3E+1");
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder aResponseWithFault() {
+        return com.github.tomakehurst.wiremock.client.WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
     }
 }

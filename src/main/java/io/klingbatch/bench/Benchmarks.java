@@ -170,6 +170,111 @@ public final class Benchmarks {
                 elapsed, videos * videoBytes / (1024.0 * 1024) / elapsed));
     }
 
+    /**
+     * Forced stops of a real child process ({@code java -jar} of this jar) at a random moment, against a simulated API in
+     * this process that counts what it was paid for: per kind of stop, how many paid calls lost their video (neither
+     * saved nor collectable by the next run). Targets: 0 for SIGINT and SIGTERM; at most one per worker for SIGKILL
+     * with v1; 0 for v2 but a submit answered in the instant before the kill.
+     */
+    public void stops(int perKind, int rows, int workers) throws Exception {
+        Path jar = ownJar();
+        if (jar == null) {
+            out.accept("stops       skipped: run the benchmark from the jar (java -jar target/kling-batch.jar bench stops)");
+            return;
+        }
+        out.accept(String.format(Locale.ROOT, "stops       %d forced stops of each kind, %d rows, %d workers, lognormal latency (mean 400 ms)", perKind,
+                rows, workers));
+        java.util.Random random = new java.util.Random(42);
+        for (String kind : List.of("INT v1", "TERM v1", "KILL v1", "KILL v2")) {
+            String signal = kind.substring(0, kind.indexOf(' '));
+            boolean v2 = kind.endsWith("v2");
+            int paid = 0;
+            int lost = 0;
+            int worst = 0;
+            for (int trial = 1; trial <= perKind; trial++) {
+                Path folder = scratch.resolve("stops").resolve(kind.replace(' ', '-') + "-" + trial);
+                Path csv = writeCampaign(folder, rows);
+                try (SegmindSimulator api = SegmindSimulator.builder().apiKey("bench-stops").credits(UNLIMITED_CREDITS)
+                        .latency(Duration.ofMillis(400)).sigma(0.5).start()) {
+                    List<String> command = new ArrayList<>(List.of(java(), "-Dkling.lease.ttl=3s", "-Dkling.lease.renew-every=1s",
+                            "-Dsegmind.poll-interval=100ms", "-jar", jar.toString(), "run", csv.toString(), "--concurrency", String.valueOf(workers)));
+                    if (v2) {
+                        command.addAll(List.of("--api", "v2"));
+                    }
+                    ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                            .redirectOutput(folder.resolve("child.txt").toFile());
+                    builder.environment().put("SEGMIND_API_KEY", "bench-stops");
+                    builder.environment().put("SEGMIND_BASE_URL", api.baseUrl().toString());
+                    builder.environment().put("KLING_BATCH_HOME", folder.resolve("home").toString());
+                    Process process = builder.start();
+                    int stopAfter = 1 + random.nextInt(Math.max(1, rows / 2));
+                    api.awaitPaid(stopAfter, Duration.ofMinutes(2));
+                    Thread.sleep(random.nextInt(300)); // a moment somewhere within a call, not only right at its start
+                    new ProcessBuilder("kill", "-s", signal, String.valueOf(process.pid())).start().waitFor();
+                    if (!process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                        process.destroyForcibly();
+                    }
+                    int billed = api.paid();
+                    int kept = keptVideos(folder);
+                    paid += billed;
+                    lost += billed - kept;
+                    worst = Math.max(worst, billed - kept);
+                }
+            }
+            out.accept(String.format(Locale.ROOT, "  %-8s %3d stops: %4d calls paid, %3d lost (%.1f per 100 stops, at most %d in one stop)", kind,
+                    perKind, paid, lost, lost * 100.0 / perKind, worst));
+        }
+    }
+
+    /** Videos a stopped child kept: saved and recorded PAID, or SUBMITTED (the next run collects them, paying nothing). */
+    private static int keptVideos(Path folder) throws Exception {
+        int kept = 0;
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:h2:file:" + folder.resolve("home/kling-batch")
+                + ";AUTO_SERVER=TRUE", "sa", "");
+             java.sql.ResultSet rs = connection.createStatement().executeQuery("SELECT state, file_path FROM kb_video")) {
+            while (rs.next()) {
+                String state = rs.getString(1);
+                if ("SUBMITTED".equals(state) || "PAID".equals(state) && rs.getString(2) != null && Files.exists(Path.of(rs.getString(2)))) {
+                    kept++;
+                }
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Runs under a budget against a simulated API whose real price (1 credit a video) is not the configured guess
+     * (0.44): how far the spend went past the budget. Target: 0 once the first price is known (a budget smaller than one
+     * video's price lets that one unknown-priced call through).
+     */
+    public void budget(int rows, int workers) throws Exception {
+        Path jar = ownJar();
+        if (jar == null) {
+            out.accept("budget      skipped: run the benchmark from the jar (java -jar target/kling-batch.jar bench budget)");
+            return;
+        }
+        out.accept(String.format(Locale.ROOT, "budget      real price 1 credit, guessed 0.44; %d rows, %d workers", rows, workers));
+        for (String api : List.of("v1", "v2")) {
+            for (String limit : List.of("0.5", "3", "6", "7.5", "12")) {
+                Path folder = scratch.resolve("budget").resolve(api + "-" + limit);
+                Path csv = writeCampaign(folder, rows);
+                try (SegmindSimulator simulator = SegmindSimulator.builder().apiKey("bench-budget").credits(UNLIMITED_CREDITS)
+                        .latency(Duration.ofMillis(200)).price(BigDecimal.ONE).start()) {
+                    ProcessBuilder builder = new ProcessBuilder(java(), "-Dsegmind.poll-interval=50ms", "-jar", jar.toString(), "run",
+                            csv.toString(), "--concurrency", String.valueOf(workers), "--api", api, "--max-credits", limit)
+                            .directory(folder.toFile()).redirectErrorStream(true).redirectOutput(folder.resolve("child.txt").toFile());
+                    builder.environment().put("SEGMIND_API_KEY", "bench-budget");
+                    builder.environment().put("SEGMIND_BASE_URL", simulator.baseUrl().toString());
+                    builder.environment().put("KLING_BATCH_HOME", folder.resolve("home").toString());
+                    int exit = builder.start().waitFor();
+                    BigDecimal spent = BigDecimal.valueOf(simulator.paid());
+                    out.accept(String.format(Locale.ROOT, "  %s --max-credits %-4s exit %d: spent %s, over the budget by %s", api, limit, exit,
+                            spent.toPlainString(), spent.subtract(new BigDecimal(limit)).max(BigDecimal.ZERO).stripTrailingZeros().toPlainString()));
+                }
+            }
+        }
+    }
+
     private Side klingBatch(ConfigurableApplicationContext context, Path folder, int rows, int workers, int requestsPerMinute) throws Exception {
         Path csv = writeCampaign(folder, rows);
         SegmindSimulator simulator = context.getBean(SegmindConnector.class).simulator();

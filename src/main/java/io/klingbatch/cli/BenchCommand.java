@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Runs kling-batch against the simulated API and prints figures: latency (vs N bare threads), "
-                + "throughput, rate limiting, validate on a big CSV, streaming big videos through a small heap. "
-                + "Scenarios: latency, throughput, rate, validate, streaming (default: all). Report ratios, not times: "
+                + "throughput, rate limiting, validate on a big CSV, streaming big videos through a small heap, calls lost "
+                + "to forced stops, spend past a budget. Scenarios: latency, throughput, rate, validate, streaming, stops, budget "
+                + "(default: all). Report ratios, not times: "
                 + "machines are noisy.")
 final class BenchCommand implements Callable<Integer> {
 
@@ -37,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> chosen = scenarios == null || scenarios.isEmpty()
-                ? List.of("latency", "throughput", "rate", "validate", "streaming") : scenarios;
+                ? List.of("latency", "throughput", "rate", "validate", "streaming", "stops", "budget") : scenarios;
         Path scratch = Files.createTempDirectory("kling-bench");
         Benchmarks bench = new Benchmarks(scratch, KlingBatchCli::startSpring, cli.console::say);
         if (quick) {
@@ -51,8 +52,10 @@ final class BenchCommand implements Callable<Integer> {
                     case "rate" -> bench.rate(quick ? 60 : 330, 8, quick ? 600 : 300);
                     case "validate" -> bench.validate(quick ? 20_000 : 1_000_000);
                     case "streaming" -> bench.streaming(quick ? 4 : 16, (quick ? 8L : 64L) * 1024 * 1024);
+                    case "stops" -> bench.stops(quick ? 2 : 25, 24, 4);
+                    case "budget" -> bench.budget(20, 4);
                     default -> {
-                        cli.console.error("Unknown scenario '" + scenario + "': use latency, throughput, rate, validate or streaming.");
+                        cli.console.error("Unknown scenario '" + scenario + "': use latency, throughput, rate, validate, streaming, stops or budget.");
                         return ExitCode.USAGE.code;
                     }
                 }

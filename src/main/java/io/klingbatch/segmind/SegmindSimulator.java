@@ -61,6 +61,7 @@ public final class SegmindSimulator implements AutoCloseable {
     private final LongAdder latencyMillis = new LongAdder();
     private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private volatile BigDecimal price;
     private BigDecimal credits;
 
     /** Guards {@link #billed}, {@link #inFlight} and {@link #held}; waited on by the await methods and held answers. */
@@ -377,7 +378,8 @@ public final class SegmindSimulator implements AutoCloseable {
             respond(exchange, 400, "{\"error\":\"prompt is required\"}");
             return null;
         }
-        BigDecimal cost = "5".equals(body.path("duration").asString("10")) ? new BigDecimal("0.44") : new BigDecimal("0.88");
+        BigDecimal fixed = price;
+        BigDecimal cost = fixed != null ? fixed : "5".equals(body.path("duration").asString("10")) ? new BigDecimal("0.44") : new BigDecimal("0.88");
         if (!reserve(cost)) {
             respond(exchange, 406, "{\"error\":\"Insufficient credits. Please top up your account.\"}");
             return null;
@@ -532,9 +534,19 @@ public final class SegmindSimulator implements AutoCloseable {
             return this;
         }
 
+        private BigDecimal price;
+
+        /** What every video costs, whatever its duration (default: 0.44 for 5 s, 0.88 for 10 s, Segmind's list price). */
+        public Builder price(BigDecimal price) {
+            this.price = price;
+            return this;
+        }
+
         /** Starts the server on the loopback. */
         public SegmindSimulator start() {
-            return new SegmindSimulator(credits, latency, sigma, videoBytes, apiKey);
+            SegmindSimulator simulator = new SegmindSimulator(credits, latency, sigma, videoBytes, apiKey);
+            simulator.price = price;
+            return simulator;
         }
     }
 }

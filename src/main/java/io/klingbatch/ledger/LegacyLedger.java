@@ -104,11 +104,12 @@ final class LegacyLedger {
         String endpoint = text(video.get("endpoint"));
         String hash = text(video.get("request_hash"));
         String state = text(video.get("state"));
-        List<Map<String, Object>> existing = read(to, "SELECT take, state, sha256, request_id FROM kb_video WHERE endpoint = ? AND request_hash = ?"
-                + " ORDER BY take", endpoint, hash);
+        List<Map<String, Object>> existing = read(to, "SELECT take, state, sha256, request_id, row_id, created_at FROM kb_video"
+                + " WHERE endpoint = ? AND request_hash = ? ORDER BY take", endpoint, hash);
         for (Map<String, Object> known : existing) {
-            if (same(known.get("sha256"), video.get("sha256")) || same(known.get("request_id"), video.get("request_id"))) {
-                return false;
+            if (same(known.get("sha256"), video.get("sha256")) || same(known.get("request_id"), video.get("request_id"))
+                    || same(known.get("row_id"), video.get("row_id")) && same(known.get("created_at"), video.get("created_at"))) {
+                return false; // this very video, copied before
             }
         }
         if (!existing.isEmpty() && ("FAILED".equals(state) || "ORDERED".equals(state))) {

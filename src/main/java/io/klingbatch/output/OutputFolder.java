@@ -37,7 +37,11 @@ public final class OutputFolder {
             Files.createDirectories(campaign.output());
             if (Files.exists(marker)) {
                 String owner = Files.readString(marker, StandardCharsets.UTF_8).strip();
-                if (owner.equals(source)) {
+                if (owner.equals(source) || owner.equals(campaign.csv().toString())) { // earlier versions wrote the CSV's path
+                    if (!owner.equals(source)) {
+                        Files.writeString(marker, source + "\n", StandardCharsets.UTF_8);
+                    }
+                    Files.deleteIfExists(campaign.output().resolve(".kling-batch-lock")); // earlier versions' lock file, unused now
                     return Optional.empty();
                 }
                 if (!campaign.outputChosen() && Files.exists(Path.of(owner))) {

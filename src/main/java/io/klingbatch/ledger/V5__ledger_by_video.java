@@ -3,9 +3,8 @@ package io.klingbatch.ledger;
 import io.klingbatch.segmind.SegmindProperties;
 import java.sql.Connection;
 import java.sql.Statement;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
+import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,32 +14,12 @@ import org.springframework.stereotype.Component;
  * configured now ({@code segmind.base-url}).
  */
 @Component
-class LedgerByVideoMigration implements JavaMigration {
+class V5__ledger_by_video extends BaseJavaMigration {
 
     private final SegmindProperties segmind;
 
-    LedgerByVideoMigration(SegmindProperties segmind) {
+    V5__ledger_by_video(SegmindProperties segmind) {
         this.segmind = segmind;
-    }
-
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("5");
-    }
-
-    @Override
-    public String getDescription() {
-        return "ledger by video";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return null;
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
     }
 
     @Override

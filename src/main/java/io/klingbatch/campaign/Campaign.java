@@ -15,9 +15,15 @@ import java.util.Map;
  * @param options  concurrency, request rate, API shape and budget from the job file
  * @param outputChosen whether the user chose the output folder ({@code --output} or the job file's {@code output:}) rather
  *                 than taking the default {@code out/<name>}
+ * @param videos   formats, takes and file names of the videos each row makes
  */
 public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
-                       RunOptions options, boolean outputChosen) {
+                       RunOptions options, boolean outputChosen, VideoOptions videos) {
+
+    public Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
+                    RunOptions options, boolean outputChosen) {
+        this(name, source, csv, output, defaults, client, options, outputChosen, VideoOptions.NONE);
+    }
 
     /** The folder local images are resolved against, and confined to. */
     public Path csvFolder() {
@@ -25,6 +31,11 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
     }
 
     public Campaign withOutput(Path newOutput) {
-        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true);
+        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true, videos);
+    }
+
+    /** This campaign with N takes of each video ({@code --takes N}). */
+    public Campaign withTakes(int takes) {
+        return new Campaign(name, source, csv, output, defaults, client, options, outputChosen, videos.withTakes(takes));
     }
 }

@@ -31,7 +31,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class CampaignLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute", "api", "max-credits");
+    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute", "api", "max-credits",
+            "formats", "takes", "name-pattern");
     private static final Set<String> CLIENT_KEYS = Set.of("max-attempts", "base-delay", "connect-timeout", "response-timeout");
 
     private final Path workingDirectory;
@@ -73,8 +74,34 @@ public final class CampaignLoader {
                 ? defaultOutput(name) : folder.resolve(String.valueOf(output).strip()).normalize();
         RunOptions options = new RunOptions(wholeNumber(jobFile, yaml, "", "concurrency"), wholeNumber(jobFile, yaml, "", "requests-per-minute"),
                 api(jobFile, yaml.get("api")), credits(jobFile, yaml.get("max-credits")));
+        Integer takes = wholeNumber(jobFile, yaml, "", "takes");
+        VideoOptions videos = new VideoOptions(formats(jobFile, yaml.get("formats")), takes == null ? 1 : takes,
+                yaml.get("name-pattern") == null ? null : String.valueOf(yaml.get("name-pattern")));
         return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), options,
-                output != null && !String.valueOf(output).isBlank());
+                output != null && !String.valueOf(output).isBlank(), videos);
+    }
+
+    /** {@code formats: [16:9, 9:16]} or {@code formats: "16:9, 9:16"}: aspect ratios every row is made in, each checked. */
+    private static java.util.List<String> formats(Path jobFile, Object node) {
+        if (node == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> formats = new java.util.ArrayList<>();
+        Iterable<?> values = node instanceof Iterable<?> list ? list : java.util.Arrays.asList(String.valueOf(node).split("[,|]"));
+        for (Object value : values) {
+            String format = String.valueOf(value).strip();
+            if (!Columns.ASPECT_RATIO_VALUES.contains(format)) {
+                throw new CampaignFileException(jobFile, "'formats' holds '" + format + "'; each must be one of "
+                        + String.join(", ", Columns.ASPECT_RATIO_VALUES));
+            }
+            if (!formats.contains(format)) {
+                formats.add(format);
+            }
+        }
+        if (formats.isEmpty()) {
+            throw new CampaignFileException(jobFile, "'formats' is empty; give at least one of " + String.join(", ", Columns.ASPECT_RATIO_VALUES));
+        }
+        return formats;
     }
 
     private static Map<String, String> defaults(Path jobFile, Object node) {

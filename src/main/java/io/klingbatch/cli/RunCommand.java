@@ -58,6 +58,10 @@ final class RunCommand implements Callable<Integer> {
             + "comma-separated); the earlier video is kept beside the new one.")
     List<String> remake;
 
+    @Option(names = "--takes", paramLabel = "N", description = "N videos of each row and format, each its own paid call (job file "
+            + "'takes'; default 1). Raising it later pays only for the new takes.")
+    Integer takes;
+
     @Option(names = "--concurrency", paramLabel = "N", description = "Generations in flight at once (default: the job file's 'concurrency', else 4).")
     Integer concurrency;
 
@@ -88,6 +92,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         checkOptions();
         Campaign campaign = selection.load(cli.workingDirectory);
+        if (takes != null) {
+            campaign = campaign.withTakes(takes);
+        }
         if (!simulate && !cli.bean(SegmindConnector.class).hasApiKey()) {
             cli.console.error("No API key: set the environment variable " + ApiKeySource.VARIABLE
                     + " to your Segmind key, or add --simulate to try the simulated API.");
@@ -140,6 +147,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void checkOptions() {
+        if (takes != null && takes < 1) {
+            throw new ParameterException(spec.commandLine(), "--takes must be at least 1 (got " + takes + ").");
+        }
         if (concurrency != null && concurrency < 1) {
             throw new ParameterException(spec.commandLine(), "--concurrency must be at least 1 (got " + concurrency + ").");
         }
@@ -187,6 +197,10 @@ final class RunCommand implements Callable<Integer> {
         cli.console.say("Campaign " + campaign.name() + ": " + Words.rows(plan.rows()) + " (" + plan.valid() + " valid, " + plan.rejected()
                 + " rejected): " + String.join(", ", parts) + "; videos in " + relative(campaign.output())
                 + (simulate ? ", simulated API" : "") + ".");
+        if (plan.imageRows() > 0) {
+            cli.console.say("Note: " + Words.rows(plan.imageRows()) + " with an image make one video each, not one per format: the API "
+                    + "follows the image's shape, so the others would be identical videos.");
+        }
         return plan;
     }
 

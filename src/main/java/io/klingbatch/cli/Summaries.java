@@ -17,7 +17,8 @@ final class Summaries {
     /** {@code 5 of 6 rows generated (2 copied from earlier videos), 1 rejected; 4.4 credits spent, 15.6 left.} */
     static String counts(CampaignSummary summary) {
         List<String> parts = new ArrayList<>();
-        parts.add(summary.count(VideoStatus.GENERATED) + " of " + Words.rows(summary.rows()) + " generated"
+        parts.add(summary.count(VideoStatus.GENERATED) + " of " + (summary.fannedOut() ? summary.lines() + " videos" : Words.rows(summary.rows()))
+                + " generated"
                 + (summary.copied() > 0 ? " (" + summary.copied() + " copied from earlier videos)" : ""));
         for (VideoStatus status : List.of(VideoStatus.REJECTED, VideoStatus.FAILED, VideoStatus.UNCERTAIN, VideoStatus.PENDING)) {
             if (summary.count(status) > 0) {

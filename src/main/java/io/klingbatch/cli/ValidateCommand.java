@@ -64,6 +64,10 @@ final class ValidateCommand implements Callable<Integer> {
                     + String.join(", ", unknown) + ".");
         }
         Plan plan = reporter.plan(campaign, endpoint, false);
+        if (plan.imageRows() > 0) {
+            cli.console.say("Note: " + Words.rows(plan.imageRows()) + " with an image make one video each, not one per format: the API "
+                    + "follows the image's shape, so the others would be identical videos.");
+        }
         CostEstimate estimate = reporter.estimate(campaign, endpoint, null);
         cli.console.say("Estimated cost of the " + plan.valid() + " valid rows: about " + estimate.total().setScale(2, RoundingMode.HALF_UP)
                 .toPlainString() + " credits.");

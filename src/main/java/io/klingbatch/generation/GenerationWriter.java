@@ -9,6 +9,9 @@ import io.klingbatch.money.BudgetReachedException;
 import io.klingbatch.money.PriceBook;
 import io.klingbatch.request.CheckedRow;
 import io.klingbatch.request.VideoRequest;
+import io.klingbatch.request.VideoSpec;
+import io.klingbatch.ledger.Takes;
+import java.util.List;
 import io.klingbatch.segmind.ApiRefusedException;
 import io.klingbatch.segmind.ApiUnreachableException;
 import io.klingbatch.segmind.CreditsExhaustedException;
@@ -57,31 +60,54 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
         }
     }
 
+    /** Each video of the row (its formats, and takes), one at a time. */
     private void generate(CheckedRow.Accepted row) throws JobInterruptedException {
+        int takes = run.campaign().videos().takes();
+        for (VideoSpec spec : row.videos()) {
+            String hash = spec.request().fingerprint();
+            List<LedgerEntry> known;
+            try {
+                known = session.ledger().takes(run.endpointId(), List.of(hash)).getOrDefault(hash, List.of());
+            } catch (DataAccessException e) {
+                session.stop(StopReason.from(e));
+                session.checkStop();
+                return;
+            }
+            for (Takes.Take take : Takes.wanted(known, takes)) {
+                session.checkStop();
+                VideoFor video = new VideoFor(run.campaign().name(), row.row().row(), row.row().id(),
+                        spec.request().image() == null ? spec.format() : "image", take.take(), spec.request());
+                generate(row.row(), new Video(spec, take.take(), spec.name(take.take(), takes), video), Optional.ofNullable(take.video()));
+            }
+        }
         session.checkStop();
-        PromptRow prompt = row.row();
-        VideoRequest request = row.request();
-        String hash = request.fingerprint();
+    }
+
+    /** One video of a row: its format's request, its take, its file name, and what its metadata says it is for. */
+    private record Video(VideoSpec spec, int take, String name, VideoFor what) {
+    }
+
+    private void generate(PromptRow prompt, Video video, Optional<LedgerEntry> before) {
+        VideoKey key = new VideoKey(run.endpointId(), video.spec().request().fingerprint(), video.take());
         try {
-            Optional<LedgerEntry> before = session.ledger().latest(run.endpointId(), hash);
-            VideoKey key = new VideoKey(run.endpointId(), hash, before.map(entry -> entry.key().take()).orElse(1));
             if (before.isEmpty() || before.get().state() == LedgerState.SENT && !alive(before.get())) {
                 Optional<LedgerEntry> recovered = session.recoverFromFolder(key, prompt.id());
                 if (recovered.isPresent()) {
-                    session.place(prompt.id(), prompt.row(), recovered.get());
+                    session.place(video.name(), video.what(), recovered.get());
                     return;
                 }
             }
-            if (before.isPresent() && !shouldSend(prompt, before.get())) {
+            if (before.isPresent() && !shouldSend(prompt, video, before.get())) {
                 return;
             }
-            send(prompt, request, key, session.ledger().find(key));
+            send(prompt, video, key, session.ledger().find(key));
         } catch (DataAccessException e) {
             session.stop(StopReason.from(e));
         } catch (UncheckedIOException e) {
             session.stop(NotSaved.reason(session.files(), e, 1)); // copying a video made earlier into the folder failed
+        } catch (JobInterruptedException e) {
+            // the run must stop: the caller's next check says so
         }
-        session.checkStop();
     }
 
     /**
@@ -89,37 +115,38 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
      * is collected; SENT by a live run is being made there; SENT by a dead run may have been charged, so it becomes
      * UNCERTAIN; UNCERTAIN is resent only on request; FAILED and ORDERED (a remake) cost nothing so far: they are sent.
      */
-    private boolean shouldSend(PromptRow row, LedgerEntry video) {
+    private boolean shouldSend(PromptRow row, Video wanted, LedgerEntry video) {
+        String name = wanted.name();
         return switch (video.state()) {
             case PAID -> {
-                session.place(row.id(), row.row(), video);
+                session.place(name, wanted.what(), video);
                 yield false;
             }
             case SUBMITTED -> {
-                session.collector().adopt(video, row.id(), row.row(), true);
-                session.progress().pending(row.id(), row.row(), "submitted by an earlier run; collecting its result, not paying again");
+                session.collector().adopt(video, name, wanted.what(), true);
+                session.progress().pending(name, row.row(), "submitted by an earlier run; collecting its result, not paying again");
                 yield false;
             }
             case SENT -> {
                 if (alive(video)) {
-                    session.progress().pending(row.id(), row.row(), "being made right now by a run of " + video.campaign()
+                    session.progress().pending(name, row.row(), "being made right now by a run of " + video.campaign()
                             + "; it is copied here when done, not paid again");
                     yield false;
                 }
                 String reason = "a call was in flight when its run ended; the API may have charged for it";
                 session.ledger().uncertain(video.key(), reason);
-                yield uncertain(row, reason);
+                yield uncertain(name, row, reason);
             }
-            case UNCERTAIN -> uncertain(row, video.error());
+            case UNCERTAIN -> uncertain(name, row, video.error());
             case FAILED, ORDERED -> true;
         };
     }
 
-    private boolean uncertain(PromptRow row, String reason) {
+    private boolean uncertain(String name, PromptRow row, String reason) {
         if (run.resendUncertain()) {
             return true;
         }
-        session.progress().uncertain(row.id(), row.row(), reason + "; not resent (use --resend-uncertain to send it again)");
+        session.progress().uncertain(name, row.row(), reason + "; not resent (use --resend-uncertain to send it again)");
         return false;
     }
 
@@ -127,16 +154,18 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
         return video.holder() != null && (video.holder().equals(session.holder()) || session.leasesAlive(video.holder()));
     }
 
-    private void send(PromptRow row, VideoRequest request, VideoKey key, Optional<LedgerEntry> before) throws JobInterruptedException {
+    private void send(PromptRow row, Video video, VideoKey key, Optional<LedgerEntry> before) throws JobInterruptedException {
+        VideoRequest request = video.spec().request();
+        String name = video.name();
         KlingRequest body;
         try {
             body = RequestMapper.toApi(request);
         } catch (UncheckedIOException e) {
-            session.progress().failed(row.id(), row.row(), "image_url: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            session.progress().failed(name, row.row(), "image_url: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
             return;
         }
         PriceBook.Kind kind = new PriceBook.Kind(request.mode(), request.duration());
-        try (PaidCall call = new PaidCall(session, key, before, kind, row.id())) {
+        try (PaidCall call = new PaidCall(session, key, before, kind, video.what(), name)) {
             try {
                 call.reserve();
                 if (run.api() == Api.V2) {
@@ -145,12 +174,13 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
                         session.checkStop(); // the wait for a slot may have been long; a budget reached meanwhile still lets this one go
                     }
                     Submission submission = session.client().submit(body, call);
-                    call.submitted(submission, row.row());
+                    call.submitted(submission);
                 } else {
-                    Generated<SavedVideo> result = session.client().generate(body, session.files().sinkFor(key, row.id(), true), call);
+                    Generated<SavedVideo> result = session.client().generate(body, session.files().sinkFor(key, name, true), call);
                     call.paid(result.video(), result.billing());
-                    session.firstReport(row.id());
-                    session.progress().generated(row.id(), row.row(), result.video());
+                    session.describe(name, video.what(), result.video(), result.billing());
+                    session.firstReport(name);
+                    session.progress().generated(name, row.row(), result.video());
                 }
             } catch (BudgetReachedException e) {
                 session.stop(e);
@@ -160,14 +190,14 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
             } catch (NotSentException e) {
                 call.notSent();
                 if (call.lostClaim()) {
-                    session.progress().pending(row.id(), row.row(), "taken by another run at the same moment; it is copied here when done");
+                    session.progress().pending(name, row.row(), "taken by another run at the same moment; it is copied here when done");
                 }
             } catch (RowFailedException e) {
                 call.failed(e.getMessage());
-                session.progress().failed(row.id(), row.row(), e.getMessage());
+                session.progress().failed(name, row.row(), e.getMessage());
             } catch (UncertainException e) {
                 call.uncertain(e.getMessage());
-                session.progress().uncertain(row.id(), row.row(), e.getMessage());
+                session.progress().uncertain(name, row.row(), e.getMessage());
             } catch (CreditsExhaustedException | ApiRefusedException | ApiUnreachableException e) {
                 call.notSent();
                 session.stop(e);

@@ -32,6 +32,8 @@ final class PaidCall implements Wire, AutoCloseable {
     private Optional<LedgerEntry> before;
     private final PriceBook.Kind kind;
     private final String rowId;
+    private final String name;
+    private final VideoFor what;
     private Budget.Reservation reservation;
     private BigDecimal balanceBefore;
     private boolean slot;
@@ -39,13 +41,19 @@ final class PaidCall implements Wire, AutoCloseable {
     private boolean lostClaim;
     private boolean settled;
 
-    PaidCall(RunSession session, VideoKey key, Optional<LedgerEntry> before, PriceBook.Kind kind, String rowId) {
+    /**
+     * @param what  the row, format and take it is for (the ledger records the row's id)
+     * @param name  the video's file name without extension
+     */
+    PaidCall(RunSession session, VideoKey key, Optional<LedgerEntry> before, PriceBook.Kind kind, VideoFor what, String name) {
+        this.name = name;
+        this.what = what;
         this.session = session;
         this.key = key;
         this.original = before;
         this.before = before;
         this.kind = kind;
-        this.rowId = rowId;
+        this.rowId = what.id();
     }
 
     /**
@@ -126,13 +134,13 @@ final class PaidCall implements Wire, AutoCloseable {
     }
 
     /** v2: the API accepted it. Committed before any waiting; the collector now owns the reservation and the slot. */
-    void submitted(Submission submission, int row) {
+    void submitted(Submission submission) {
         settled = true;
         try {
             session.ledger().submitted(key, submission);
         } finally {
             endWire();
-            session.collector().track(key, kind, rowId, row, submission, reservation, balanceBefore, slot);
+            session.collector().track(key, kind, what, name, submission, reservation, balanceBefore, slot);
             slot = false;
         }
     }

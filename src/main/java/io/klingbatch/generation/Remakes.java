@@ -44,13 +44,11 @@ public class Remakes {
         Map<String, String> wanted = new LinkedHashMap<>();
         run.remake().forEach(id -> wanted.put(id.strip().toLowerCase(Locale.ROOT), id.strip()));
         List<CheckedRow> found = new ArrayList<>();
-        Map<String, LedgerEntry> videos = new LinkedHashMap<>();
+        Map<String, List<CampaignReporter.VideoState>> videos = new LinkedHashMap<>();
         reporter.walk(run.campaign(), run.endpointId(), state -> {
             if (wanted.containsKey(state.checked().row().id().toLowerCase(Locale.ROOT))) {
                 found.add(state.checked());
-                if (state.video() != null) {
-                    videos.put(state.checked().row().id(), state.video());
-                }
+                videos.put(state.checked().row().id(), state.videos());
             }
         });
         List<String> missing = new ArrayList<>(wanted.keySet());
@@ -65,14 +63,21 @@ public class Remakes {
                 throw new CampaignFileException(run.campaign().csv(), "--remake names row " + rejected.row().row() + " (id "
                         + rejected.row().id() + "), which is rejected: " + rejected.reason());
             }
-            VideoRequest request = ((CheckedRow.Accepted) row).request();
-            LedgerEntry latest = videos.get(row.row().id());
-            if (latest == null || latest.state() != LedgerState.PAID && latest.state() != LedgerState.UNCERTAIN) {
-                continue; // no video yet, or the last remake is still to be made: this run makes it
+            // per format: the highest take the row stands for; one more is ordered when that one was made
+            Map<String, CampaignReporter.VideoState> last = new LinkedHashMap<>();
+            for (CampaignReporter.VideoState video : videos.getOrDefault(row.row().id(), List.of())) {
+                last.put(video.spec().request().fingerprint(), video);
             }
-            VideoKey next = latest.key().withTake(latest.key().take() + 1);
-            if (ledger.order(next, new Claim(request.duration(), request.mode(), null, run.campaign().name(), row.row().id(), null, null))) {
-                ordered++;
+            for (CampaignReporter.VideoState video : last.values()) {
+                LedgerEntry latest = video.video();
+                if (latest == null || latest.state() != LedgerState.PAID && latest.state() != LedgerState.UNCERTAIN) {
+                    continue; // no video yet, or the last remake is still to be made: this run makes it
+                }
+                VideoRequest request = video.spec().request();
+                VideoKey next = latest.key().withTake(latest.key().take() + 1);
+                if (ledger.order(next, new Claim(request.duration(), request.mode(), null, run.campaign().name(), row.row().id(), null, null))) {
+                    ordered++;
+                }
             }
         }
         return ordered;

@@ -73,23 +73,27 @@ final class ResultCollector implements AutoCloseable {
     }
 
     /** Starts collecting a request this run submitted; it owns the call's reservation and slot from now on. */
-    void track(VideoKey key, PriceBook.Kind kind, String rowId, int row, Submission submission, Budget.Reservation reservation,
+    void track(VideoKey key, PriceBook.Kind kind, VideoFor what, String name, Submission submission, Budget.Reservation reservation,
                BigDecimal balanceBefore, boolean ownsSlot) {
-        start(new Pending(key, kind, rowId, row, submission, clock.instant(), reservation, balanceBefore, ownsSlot, true));
+        start(new Pending(key, kind, what, name, submission, clock.instant(), reservation, balanceBefore, ownsSlot, true));
     }
 
     /**
      * Starts collecting a request an earlier run submitted and did not collect (stopped, killed, or waited too long).
      *
-     * @param current whether it is the video of row {@code rowId} now: saved as {@code <id>.mp4} then, else beside it
+     * @param name    the file name it is saved under (null: the row id it was made for)
+     * @param what    the row, format and take it is for now (null: a row no longer in the CSV)
+     * @param current whether it is that row's video now: saved as {@code <name>.mp4} then, else beside it
      */
-    void adopt(LedgerEntry stored, String rowId, int row, boolean current) {
+    void adopt(LedgerEntry stored, String name, VideoFor what, boolean current) {
         if (pending.containsKey(stored.key()) || stored.state() != LedgerState.SUBMITTED || stored.requestId() == null) {
             return;
         }
         Submission submission = session.client().resume(stored.requestId(), stored.statusUrl(), stored.responseUrl());
-        start(new Pending(stored.key(), new PriceBook.Kind(stored.mode(), stored.duration()),
-                rowId == null ? String.valueOf(stored.rowId()) : rowId, row, submission,
+        VideoFor known = what != null ? what : new VideoFor(session.run().campaign().name(), 0, String.valueOf(stored.rowId()), null,
+                stored.key().take(), null);
+        start(new Pending(stored.key(), new PriceBook.Kind(stored.mode(), stored.duration()), known,
+                name == null ? String.valueOf(stored.rowId()) : name, submission,
                 stored.submittedAt() == null ? clock.instant() : stored.submittedAt(), null, null, false, current));
     }
 
@@ -158,7 +162,7 @@ final class ResultCollector implements AutoCloseable {
                     if (item.reservation != null) {
                         session.budget().release(item.reservation);
                     }
-                    session.progress().failed(item.rowId, item.row, "FAILED at the API: " + status.error());
+                    session.progress().failed(item.name, item.row, "FAILED at the API: " + status.error());
                     done(item);
                 }
                 case GONE -> {
@@ -190,7 +194,7 @@ final class ResultCollector implements AutoCloseable {
         Generated<SavedVideo> result;
         session.wireStarted();
         try {
-            result = session.client().fetch(item.submission, session.files().sinkFor(item.key, item.rowId, item.current));
+            result = session.client().fetch(item.submission, session.files().sinkFor(item.key, item.name, item.current));
         } catch (UncertainException e) {
             gone(item, e.getMessage());
             return;
@@ -209,6 +213,7 @@ final class ResultCollector implements AutoCloseable {
         BigDecimal cost = billing.cost();
         session.files().recordPaid(result.video(), item.key, billing, session.run().campaign().name());
         session.ledger().paid(item.key, result.video(), session.files().host(), billing, session.run().campaign().name(), item.rowId);
+        session.describe(item.name, item.what, result.video(), billing);
         if (cost == null && item.balanceBefore != null) {
             BigDecimal after = billing.remainingCredits() != null ? billing.remainingCredits() : session.balance();
             if (after != null && item.balanceBefore.subtract(after).signum() > 0) {
@@ -222,8 +227,8 @@ final class ResultCollector implements AutoCloseable {
             session.prices().learn(item.kind, cost);
         }
         if (item.current) {
-            session.firstReport(item.rowId);
-            session.progress().generated(item.rowId, item.row, result.video());
+            session.firstReport(item.name);
+            session.progress().generated(item.name, item.row, result.video());
         }
         done(item);
     }
@@ -239,7 +244,7 @@ final class ResultCollector implements AutoCloseable {
         if (item.reservation != null) {
             session.budget().settle(item.reservation, null);
         }
-        session.progress().uncertain(item.rowId, item.row, reason);
+        session.progress().uncertain(item.name, item.row, reason);
         done(item);
     }
 
@@ -284,7 +289,9 @@ final class ResultCollector implements AutoCloseable {
         final VideoKey key;
         final PriceBook.Kind kind;
         final String rowId;
+        final String name;
         final int row;
+        final VideoFor what;
         final Submission submission;
         final Instant submittedAt;
         final Budget.Reservation reservation;
@@ -295,12 +302,14 @@ final class ResultCollector implements AutoCloseable {
         volatile Duration nextDelay;
         volatile int notFound;
 
-        Pending(VideoKey key, PriceBook.Kind kind, String rowId, int row, Submission submission, Instant submittedAt,
+        Pending(VideoKey key, PriceBook.Kind kind, VideoFor what, String name, Submission submission, Instant submittedAt,
                 Budget.Reservation reservation, BigDecimal balanceBefore, boolean ownsSlot, boolean current) {
+            this.what = what;
+            this.rowId = what.id();
+            this.row = what.row();
+            this.name = name;
             this.key = key;
             this.kind = kind;
-            this.rowId = rowId;
-            this.row = row;
             this.submission = submission;
             this.submittedAt = submittedAt;
             this.reservation = reservation;

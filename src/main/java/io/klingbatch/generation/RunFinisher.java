@@ -37,15 +37,17 @@ public class RunFinisher {
         if (session.mayCollect()) {
             Set<String> current = new HashSet<>();
             reporter.walk(run.campaign(), endpoint, state -> {
-                LedgerEntry video = state.video();
-                if (video != null && video.state() == LedgerState.SUBMITTED) {
-                    current.add(video.key().requestHash() + "/" + video.key().take());
-                    session.collector().adopt(video, state.checked().row().id(), state.checked().row().row(), true);
+                for (CampaignReporter.VideoState videoState : state.videos()) {
+                    LedgerEntry video = videoState.video();
+                    if (video != null && video.state() == LedgerState.SUBMITTED) {
+                        current.add(video.key().requestHash() + "/" + video.key().take());
+                        session.collector().adopt(video, videoState.name(), what(run, state, videoState), true);
+                    }
                 }
             });
             for (LedgerEntry waiting : ledger.waiting(run.campaign().name(), endpoint)) {
                 if (!heldElsewhere(session, waiting) && !current.contains(waiting.key().requestHash() + "/" + waiting.key().take())) {
-                    session.collector().adopt(waiting, null, 0, false); // an older version's: saved beside the row's current video
+                    session.collector().adopt(waiting, null, null, false); // an older version's: saved beside the row's current video
                 }
             }
             session.collector().awaitIdle(settings.maxWait());
@@ -55,17 +57,24 @@ public class RunFinisher {
         }
         int[] left = {0};
         reporter.walk(run.campaign(), endpoint, state -> {
-            LedgerEntry video = state.video();
-            if (video == null) {
-                return;
-            }
-            if (video.state() == LedgerState.PAID && session.mayPlace()) {
-                session.place(state.checked().row().id(), state.checked().row().row(), video, true);
-            } else if (video.state() == LedgerState.SUBMITTED && !heldElsewhere(session, video)) {
-                left[0]++;
+            for (CampaignReporter.VideoState videoState : state.videos()) {
+                LedgerEntry video = videoState.video();
+                if (video == null) {
+                    continue;
+                }
+                if (video.state() == LedgerState.PAID && session.mayPlace()) {
+                    session.place(videoState.name(), what(run, state, videoState), video, true);
+                } else if (video.state() == LedgerState.SUBMITTED && !heldElsewhere(session, video)) {
+                    left[0]++;
+                }
             }
         });
         return left[0];
+    }
+
+    private static VideoFor what(CampaignRun run, CampaignReporter.RowState row, CampaignReporter.VideoState video) {
+        return new VideoFor(run.campaign().name(), row.checked().row().row(), row.checked().row().id(),
+                video.spec().request().image() == null ? video.spec().format() : "image", video.take(), video.spec().request());
     }
 
     /** A video a live run of another process is making (it collects it; this run does not wait for it). */

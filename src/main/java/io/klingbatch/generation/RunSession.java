@@ -40,14 +40,17 @@ public final class RunSession implements AutoCloseable {
     private final RunProgress progress;
     private final ResultCollector collector;
     private final java.util.function.Predicate<String> holderAlive;
+    private final java.time.Clock clock;
     private final AtomicReference<StopReason> stop = new AtomicReference<>();
     private final AtomicInteger onWire = new AtomicInteger();
     private volatile boolean abandoned;
     private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RunSession(CampaignRun run, long executionId, String holder, java.util.function.Predicate<String> holderAlive, SegmindClient client,
-               Budget budget, VideoFiles files, Ledger ledger, RunProgress progress, Function<RunSession, ResultCollector> collector) {
+               Budget budget, VideoFiles files, Ledger ledger, RunProgress progress, java.time.Clock clock,
+               Function<RunSession, ResultCollector> collector) {
         this.holderAlive = holderAlive;
+        this.clock = clock;
         this.run = run;
         this.executionId = executionId;
         this.holder = holder;
@@ -220,19 +223,27 @@ public final class RunSession implements AutoCloseable {
         return ledger.find(key);
     }
 
-    /** Puts a paid video under a row's name, and says what happened. */
-    Placement place(String rowId, int row, LedgerEntry video) {
-        return place(rowId, row, video, false);
+    /** Puts a paid video under a row's name, with its {@code <name>.json}, and says what happened. */
+    Placement place(String name, VideoFor video, LedgerEntry paid) {
+        return place(name, video, paid, false);
     }
 
     /** @param quietWhenInPlace say nothing of a video already in place (the final pass over the campaign) */
-    Placement place(String rowId, int row, LedgerEntry video, boolean quietWhenInPlace) {
-        Placement placement = files.place(rowId, video);
+    Placement place(String name, VideoFor video, LedgerEntry paid, boolean quietWhenInPlace) {
+        Placement placement = files.place(name, paid);
+        if (placement.kind() == Placement.Kind.COPIED || placement.kind() == Placement.Kind.IN_PLACE && !files.hasMetadata(name)) {
+            files.writeMetadata(name, video.madeEarlier(paid));
+        }
         boolean news = placement.kind() != Placement.Kind.IN_PLACE || !quietWhenInPlace;
-        if (news && firstReport(rowId)) {
-            progress.reused(rowId, row, placement);
+        if (news && firstReport(name)) {
+            progress.reused(name, video.row(), placement);
         }
         return placement;
+    }
+
+    /** Writes the {@code <name>.json} of a video paid for now. */
+    void describe(String name, VideoFor video, io.klingbatch.ledger.SavedVideo saved, io.klingbatch.segmind.Billing billing) {
+        files.writeMetadata(name, video.paid(saved, billing, clock.instant()));
     }
 
     /** The account's balance now, or null when it cannot be read (for learning a price from its change). */

@@ -58,7 +58,7 @@ public class RunSessions {
             VideoFiles files = VideoFiles.open(run.campaign().output(), Endpoint.of(settings.baseUrl()).id(), ledger);
             log.info("run {} of campaign {} ({}) into {}, paying {}", jobExecutionId, run.campaign().name(), run.campaign().csv(),
                     run.campaign().output(), run.endpoint());
-            return new RunSession(run, jobExecutionId, leases.clientId(), leases::alive, client, budget, files, ledger, progress,
+            return new RunSession(run, jobExecutionId, leases.clientId(), leases::alive, client, budget, files, ledger, progress, clock,
                     opened -> new ResultCollector(opened, clock, settings));
         });
         StopReason everything = stopEverything;

@@ -115,7 +115,7 @@ class CampaignJobConfiguration {
     @Bean
     @StepScope
     CheckRowProcessor checkRowProcessor(@Value("#{stepExecution}") StepExecution stepExecution, CampaignChecks checks, ExecutionRuns runs) {
-        return new CheckRowProcessor(checks.validatorFor(runs.of(stepExecution).campaign()));
+        return checks.processorFor(runs.of(stepExecution).campaign(), runs.nameClashes(stepExecution));
     }
 
     @Bean

@@ -36,6 +36,7 @@ final class CampaignParameters {
     static final String API = "api";
     static final String MAX_CREDITS = "max-credits";
     static final String REMAKE = "remake";
+    static final String TAKES = "takes";
 
     private CampaignParameters() {
     }
@@ -55,6 +56,7 @@ final class CampaignParameters {
                 .addString(API, run.api().name(), false)
                 .addString(MAX_CREDITS, run.maxCredits() == null ? "" : run.maxCredits().toPlainString(), false)
                 .addString(REMAKE, String.join(",", run.remake()), false)
+                .addLong(TAKES, (long) run.campaign().videos().takes(), false)
                 .toJobParameters();
     }
 
@@ -62,6 +64,10 @@ final class CampaignParameters {
     static CampaignRun toRun(JobParameters parameters) {
         Path source = Path.of(parameters.getString(CAMPAIGN));
         Campaign campaign = new CampaignLoader(source.getParent()).load(source, Path.of(parameters.getString(OUTPUT)));
+        Long takes = parameters.getLong(TAKES);
+        if (takes != null && takes > 0) {
+            campaign = campaign.withTakes(takes.intValue());
+        }
         Long concurrency = parameters.getLong(CONCURRENCY);
         Long requestsPerMinute = parameters.getLong(REQUESTS_PER_MINUTE);
         String budget = parameters.getString(MAX_CREDITS, "");

@@ -79,6 +79,25 @@ public class Ledger {
         return latest;
     }
 
+    /** Every take of many requests (several takes a row), by request hash, each list ordered by take. */
+    public Map<String, List<LedgerEntry>> takes(String endpoint, Collection<String> requestHashes) {
+        Map<String, List<LedgerEntry>> takes = new HashMap<>();
+        List<String> all = new ArrayList<>(requestHashes);
+        for (int from = 0; from < all.size(); from += IN_BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + IN_BATCH));
+            List<Object> arguments = new ArrayList<>(batch.size() + 1);
+            arguments.add(endpoint);
+            arguments.addAll(batch);
+            String marks = String.join(", ", java.util.Collections.nCopies(batch.size(), "?"));
+            List<LedgerEntry> entries = ownTransaction.execute(status -> jdbc.query("SELECT " + COLUMNS + " FROM kb_video"
+                    + " WHERE endpoint = ? AND request_hash IN (" + marks + ") ORDER BY take", Ledger::entry, arguments.toArray()));
+            for (LedgerEntry entry : entries) {
+                takes.computeIfAbsent(entry.key().requestHash(), hash -> new ArrayList<>()).add(entry);
+            }
+        }
+        return takes;
+    }
+
     /**
      * Claims a video for one call, the moment it goes on the wire, atomically: true when this process may send it.
      * Written as SENT and committed before the request leaves, so if the process dies during the call the next run

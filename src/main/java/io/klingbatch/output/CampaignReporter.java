@@ -8,12 +8,15 @@ import io.klingbatch.ledger.Ledger;
 import io.klingbatch.ledger.LedgerEntry;
 import io.klingbatch.ledger.LedgerState;
 import io.klingbatch.ledger.Leases;
+import io.klingbatch.ledger.Takes;
 import io.klingbatch.money.CostEstimate;
 import io.klingbatch.money.PriceBook;
 import io.klingbatch.money.Prices;
 import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckedRow;
+import io.klingbatch.request.FanOut;
 import io.klingbatch.request.VideoRequest;
+import io.klingbatch.request.VideoSpec;
 import io.klingbatch.segmind.SegmindProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,42 +61,64 @@ public class CampaignReporter {
         this.segmind = segmind;
     }
 
-    /** A checked row and its request's current video (its highest take), or null when there is none or the row is rejected. */
-    public record RowState(CheckedRow checked, LedgerEntry video) {
+    /** A checked row and the videos it stands for (none for a rejected row). */
+    public record RowState(CheckedRow checked, List<VideoState> videos) {
 
+        /** The row's request in its own aspect ratio, or null for a rejected row. */
         public VideoRequest request() {
             return checked instanceof CheckedRow.Accepted accepted ? accepted.request() : null;
+        }
+
+        /** The ledger line of the row's first video, or null. */
+        public LedgerEntry video() {
+            return videos.isEmpty() ? null : videos.get(0).video();
         }
     }
 
     /**
-     * Every row in CSV order with its video, in constant memory but for a batch: rows are checked, then their videos
-     * looked up a thousand at a time.
+     * One video of a row: a format, a take, its ledger line (null when it was never sent) and its file name without
+     * extension.
+     */
+    public record VideoState(VideoSpec spec, int take, LedgerEntry video, String name) {
+    }
+
+    /**
+     * Every row in CSV order with its videos, in constant memory but for a batch: rows are checked, then their videos
+     * looked up a thousand rows at a time.
      *
      * @return the header's unknown columns
      */
     public List<String> walk(Campaign campaign, String endpoint, Consumer<RowState> each) {
         List<CheckedRow> batch = new ArrayList<>(BATCH);
+        int takes = campaign.videos().takes();
         List<String> unknown = checks.scan(campaign, checked -> {
             batch.add(checked);
             if (batch.size() == BATCH) {
-                flush(batch, endpoint, each);
+                flush(batch, endpoint, takes, each);
             }
         });
-        flush(batch, endpoint, each);
+        flush(batch, endpoint, takes, each);
         return unknown;
     }
 
-    private void flush(List<CheckedRow> batch, String endpoint, Consumer<RowState> each) {
+    private void flush(List<CheckedRow> batch, String endpoint, int takes, Consumer<RowState> each) {
         Set<String> hashes = new HashSet<>();
         for (CheckedRow row : batch) {
             if (row instanceof CheckedRow.Accepted accepted) {
-                hashes.add(accepted.request().fingerprint());
+                accepted.videos().forEach(video -> hashes.add(video.request().fingerprint()));
             }
         }
-        Map<String, LedgerEntry> videos = hashes.isEmpty() ? Map.of() : ledger.latest(endpoint, hashes);
+        Map<String, List<LedgerEntry>> known = hashes.isEmpty() ? Map.of() : ledger.takes(endpoint, hashes);
         for (CheckedRow row : batch) {
-            each.accept(new RowState(row, row instanceof CheckedRow.Accepted accepted ? videos.get(accepted.request().fingerprint()) : null));
+            List<VideoState> videos = new ArrayList<>();
+            if (row instanceof CheckedRow.Accepted accepted) {
+                for (VideoSpec spec : accepted.videos()) {
+                    for (Takes.Take take : Takes.wanted(known.getOrDefault(spec.request().fingerprint(), List.of()), takes)) {
+                        videos.add(new VideoState(spec, take.take(), take.video(), spec.name(take.take(), takes)));
+                    }
+                }
+            }
+            each.accept(new RowState(row, List.copyOf(videos)));
         }
         batch.clear();
     }
@@ -108,12 +133,14 @@ public class CampaignReporter {
         int[] videos = {0, 0};
         Set<String> counted = new HashSet<>();
         walk(campaign, endpoint, state -> {
-            VideoRequest request = state.request();
-            if (request != null && toSend(state.video()) && counted.add(request.fingerprint())) {
-                total[0] = total[0].add(book.estimate(new PriceBook.Kind(request.mode(), request.duration())));
-                videos[0]++;
-                if (balance != null && total[0].compareTo(balance) <= 0) {
-                    videos[1]++;
+            for (VideoState video : state.videos()) {
+                VideoRequest request = video.spec().request();
+                if (toSend(video.video()) && counted.add(request.fingerprint() + "/" + video.take())) {
+                    total[0] = total[0].add(book.estimate(new PriceBook.Kind(request.mode(), request.duration())));
+                    videos[0]++;
+                    if (balance != null && total[0].compareTo(balance) <= 0) {
+                        videos[1]++;
+                    }
                 }
             }
         });
@@ -122,29 +149,34 @@ public class CampaignReporter {
 
     /** What a run would do: how many videos it would copy from earlier ones, and how many it would pay for. */
     public Plan plan(Campaign campaign, String endpoint, boolean resendUncertain) {
-        int[] counts = new int[7];
+        int[] counts = new int[8];
+        FanOut fanOut = new FanOut(campaign.videos());
         Set<String> paying = new HashSet<>();
         walk(campaign, endpoint, state -> {
             counts[0]++;
-            VideoRequest request = state.request();
-            if (request == null) {
+            if (state.request() == null) {
                 counts[1]++;
                 return;
             }
-            LedgerEntry video = state.video();
-            LedgerState current = video == null ? null : video.state();
-            boolean send = toSend(video) || resendUncertain && current == LedgerState.UNCERTAIN;
-            if (send) {
-                counts[paying.add(request.fingerprint()) ? 3 : 4]++;
-            } else if (current == LedgerState.PAID) {
-                counts[2]++;
-            } else if (current == LedgerState.UNCERTAIN) {
-                counts[6]++;
-            } else {
-                counts[5]++;
+            if (fanOut.imageInsteadOfFormats(state.checked())) {
+                counts[7]++;
+            }
+            for (VideoState videoState : state.videos()) {
+                LedgerEntry video = videoState.video();
+                LedgerState current = video == null ? null : video.state();
+                boolean send = toSend(video) || resendUncertain && current == LedgerState.UNCERTAIN;
+                if (send) {
+                    counts[paying.add(videoState.spec().request().fingerprint() + "/" + videoState.take()) ? 3 : 4]++;
+                } else if (current == LedgerState.PAID) {
+                    counts[2]++;
+                } else if (current == LedgerState.UNCERTAIN) {
+                    counts[6]++;
+                } else {
+                    counts[5]++;
+                }
             }
         });
-        return new Plan(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
+        return new Plan(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7]);
     }
 
     /** The state without writing anything. */
@@ -186,55 +218,69 @@ public class CampaignReporter {
         List<String> elsewhere = new ArrayList<>();
         Map<String, Boolean> alive = new HashMap<>();
         int[] tally = {0, 0, 0};
+        int[] rows = {0};
         List<String> unknown = walk(campaign, endpoint, state -> {
-            ManifestLine line = line(state, campaign.name(), files, holder -> alive.computeIfAbsent(holder, leases::alive));
-            tally[0]++;
-            counts.merge(line.status(), 1, Integer::sum);
-            if (line.status() == VideoStatus.UNCERTAIN) {
-                uncertain.add(new CampaignSummary.Uncertain(line.id(), line.row(), line.error()));
+            rows[0]++;
+            for (ManifestLine line : lines(state, campaign.name(), files, holder -> alive.computeIfAbsent(holder, leases::alive))) {
+                tally[0]++;
+                counts.merge(line.status(), 1, Integer::sum);
+                if (line.status() == VideoStatus.UNCERTAIN) {
+                    uncertain.add(new CampaignSummary.Uncertain(line.id(), line.row(), line.error()));
+                }
+                if (line.placement() == Placement.Kind.MISSING) {
+                    missing.add(line.file());
+                } else if (line.placement() == Placement.Kind.ELSEWHERE) {
+                    elsewhere.add(line.file());
+                }
+                if (line.madeFor() != null) {
+                    tally[1]++;
+                }
+                if (line.status() == VideoStatus.PENDING && line.video() != null
+                        && (line.video().state() == LedgerState.SUBMITTED || line.video().state() == LedgerState.SENT)) {
+                    tally[2]++;
+                }
+                each.accept(line);
             }
-            if (line.placement() == Placement.Kind.MISSING) {
-                missing.add(line.file());
-            } else if (line.placement() == Placement.Kind.ELSEWHERE) {
-                elsewhere.add(line.file());
-            }
-            if (line.madeFor() != null) {
-                tally[1]++;
-            }
-            if (line.status() == VideoStatus.PENDING && line.video() != null
-                    && (line.video().state() == LedgerState.SUBMITTED || line.video().state() == LedgerState.SENT)) {
-                tally[2]++;
-            }
-            each.accept(line);
         });
         BigDecimal lowest = executionId == null ? null : ledger.lowestBalance(executionId);
-        return new CampaignSummary(tally[0], counts, ledger.spend(campaign.name(), endpoint), lowest, unknown, List.copyOf(uncertain),
-                List.copyOf(missing), List.copyOf(elsewhere), tally[1], tally[2]);
+        return new CampaignSummary(rows[0], counts, ledger.spend(campaign.name(), endpoint), lowest, unknown, List.copyOf(uncertain),
+                List.copyOf(missing), List.copyOf(elsewhere), tally[1], tally[2], tally[0]);
     }
 
-    private static ManifestLine line(RowState state, String campaign, VideoFiles files, java.util.function.Predicate<String> alive) {
+    /** A row's manifest lines: one per video (format and take), or one for a rejected row. */
+    private static List<ManifestLine> lines(RowState state, String campaign, VideoFiles files, java.util.function.Predicate<String> alive) {
         CheckedRow checked = state.checked();
+        if (checked instanceof CheckedRow.Rejected rejected) {
+            return List.of(new ManifestLine(checked.row().id(), checked.row().row(), VideoStatus.REJECTED, null, null, null, 0, null, null, null,
+                    rejected.reason(), null, 0, null, checked, null, false));
+        }
+        List<ManifestLine> lines = new ArrayList<>(state.videos().size());
+        for (VideoState video : state.videos()) {
+            lines.add(line(checked, video, campaign, files, alive));
+        }
+        return lines;
+    }
+
+    private static ManifestLine line(CheckedRow checked, VideoState state, String campaign, VideoFiles files,
+                                     java.util.function.Predicate<String> alive) {
         String id = checked.row().id();
         int row = checked.row().row();
-        if (checked instanceof CheckedRow.Rejected rejected) {
-            return new ManifestLine(id, row, VideoStatus.REJECTED, null, null, null, 0, null, null, null, rejected.reason(), null, 0, null,
-                    checked, null, false);
-        }
-        VideoRequest request = state.request();
-        String format = request.image() == null ? request.aspectRatio() : "image";
+        VideoRequest request = state.spec().request();
+        String format = request.image() == null ? state.spec().format() : "image";
         LedgerEntry video = state.video();
+        int take = state.take();
         if (video == null || video.state() == LedgerState.ORDERED) {
-            return new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, 0, null, null, null, null, format,
-                    video == null ? 1 : video.key().take(), null, checked, video, true);
+            return new ManifestLine(id, row, VideoStatus.PENDING, null, null, null, 0, null, null, null, null, format, take, null, checked,
+                    video, true);
         }
-        int take = video.key().take();
         boolean ours = campaign.equals(video.campaign()) && id.equalsIgnoreCase(String.valueOf(video.rowId()));
         String madeFor = campaign.equals(video.campaign()) || video.campaign() == null ? null : video.campaign();
         return switch (video.state()) {
             case PAID -> {
-                Placement placement = files.look(id, video);
+                Placement placement = files.look(state.name(), video);
                 BigDecimal cost = ours ? video.cost() : BigDecimal.ZERO;
-                String file = placement.kind() == Placement.Kind.MISSING ? id + "." + VideoFiles.extension(video.fileName()) : placement.fileName();
+                String file = placement.kind() == Placement.Kind.MISSING ? state.name() + "." + VideoFiles.extension(video.fileName())
+                        : placement.fileName();
                 String note = null;
                 if (placement.kind() == Placement.Kind.MISSING) {
                     note = "the file is missing from the output folder; it was paid for, so it is not made again: restore it from a backup";

@@ -16,10 +16,12 @@ import java.util.Map;
  * @param elsewhere        videos made earlier on a disk this machine cannot reach (named, not copied)
  * @param copied           rows whose video was made earlier for another row or campaign
  * @param inFlight         videos being made right now (submitted, or on the wire in a live run)
+ * @param lines            manifest lines: one per video (formats, takes), one per rejected row; equals {@code rows} when
+ *                         every row makes one video
  */
 public record CampaignSummary(int rows, Map<VideoStatus, Integer> counts, Spend spend, BigDecimal lowestBalance,
                               List<String> unknownColumns, List<Uncertain> uncertain, List<String> missingFiles, List<String> elsewhere,
-                              int copied, int inFlight) {
+                              int copied, int inFlight, int lines) {
 
     /** A row that may have been charged without a result. */
     public record Uncertain(String id, int row, String reason) {
@@ -34,9 +36,14 @@ public record CampaignSummary(int rows, Map<VideoStatus, Integer> counts, Spend 
         return count(VideoStatus.PENDING) + count(VideoStatus.FAILED) + count(VideoStatus.UNCERTAIN);
     }
 
-    /** Every row that can have a video has one. */
+    /** Every video of every row is made (no row rejected, none left). */
     public boolean allGenerated() {
-        return count(VideoStatus.GENERATED) == rows;
+        return count(VideoStatus.GENERATED) == lines;
+    }
+
+    /** Whether some rows make several videos (formats, takes): counts are then of videos, not rows. */
+    public boolean fannedOut() {
+        return lines != rows;
     }
 
     /** Credits spent by this campaign on its paid videos (the estimate where the API did not say). */

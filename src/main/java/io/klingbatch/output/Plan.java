@@ -5,13 +5,14 @@ package io.klingbatch.output;
  *
  * @param rows     data rows
  * @param rejected rows that will never be sent
- * @param made     valid rows whose video exists already (made by an earlier run, for any campaign): copied, not paid
+ * @param made     videos that exist already (made by an earlier run, for any campaign): copied, not paid
  * @param toPay    videos to pay for (a request shared by several rows counts once)
- * @param shared   valid rows that get a copy of a video another row of this CSV pays for
- * @param inFlight valid rows whose video is being made right now (submitted, or on the wire in a live run)
+ * @param shared   videos that are a copy of one another row of this CSV pays for
+ * @param inFlight videos being made right now (submitted, or on the wire in a live run)
  * @param uncertain valid rows that may have been charged without a result (not resent unless asked)
+ * @param imageRows rows with an image in a campaign of several formats: each makes one video (the API follows the image)
  */
-public record Plan(int rows, int rejected, int made, int toPay, int shared, int inFlight, int uncertain) {
+public record Plan(int rows, int rejected, int made, int toPay, int shared, int inFlight, int uncertain, int imageRows) {
 
     public int valid() {
         return rows - rejected;

@@ -23,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -39,6 +40,7 @@ import java.util.UUID;
 public final class VideoFiles {
 
     private static final int BUFFER = 64 * 1024;
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
     private final Path folder;
     private final PaidLog log;
@@ -73,6 +75,41 @@ public final class VideoFiles {
     public void recordPaid(SavedVideo video, VideoKey key, Billing billing, String campaign) {
         log.append(new PaidLog.Record(video.fileName(), key, video.bytes(), video.sha256(), billing.cost(), billing.remainingCredits(),
                 billing.requestId(), "paid", campaign));
+    }
+
+    /** Whether {@code <name>.json} is there. */
+    public boolean hasMetadata(String name) {
+        return Files.isRegularFile(folder.resolve(name + ".json"));
+    }
+
+    /**
+     * Writes {@code <name>.json} beside a video (temp file, then rename), replacing an older one of the same name. A
+     * failure is the disk's: it is thrown unchecked, like any local failure.
+     */
+    public void writeMetadata(String name, VideoMetadata metadata) {
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("campaign", metadata.campaign());
+        json.put("row", metadata.row());
+        json.put("id", metadata.id());
+        json.put("format", metadata.format());
+        json.put("take", metadata.take());
+        json.put("request", metadata.request());
+        json.put("request_id", metadata.requestId());
+        json.put("cost", metadata.cost() == null ? null : new java.math.BigDecimal(metadata.cost().stripTrailingZeros().toPlainString()));
+        json.put("remaining_credits", metadata.remainingCredits() == null ? null
+                : new java.math.BigDecimal(metadata.remainingCredits().stripTrailingZeros().toPlainString()));
+        json.put("generation_seconds", metadata.generationSeconds());
+        json.put("sha256", metadata.sha256());
+        json.put("bytes", metadata.bytes());
+        json.put("made_at", metadata.madeAt() == null ? null : metadata.madeAt().toString());
+        json.put("made_for", metadata.madeFor());
+        byte[] text = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
+        Path target = folder.resolve(name + ".json");
+        Path part = folder.resolve(name + ".json." + UUID.randomUUID().toString().substring(0, 8) + ".part");
+        local(() -> {
+            Files.write(part, text);
+            return move(part, target);
+        });
     }
 
     /** A file of this folder holding the video, as its log knows it (the database may have forgotten it). */

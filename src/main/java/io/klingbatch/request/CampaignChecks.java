@@ -5,7 +5,9 @@ import io.klingbatch.campaign.CampaignCsv;
 import io.klingbatch.campaign.CampaignFileException;
 import io.klingbatch.campaign.PromptRow;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,12 +46,14 @@ public class CampaignChecks {
      */
     public List<String> scan(Campaign campaign, Consumer<CheckedRow> each) {
         RequestValidator validator = validatorFor(campaign);
+        FanOut fanOut = new FanOut(campaign.videos());
+        FanOut.Names names = new FanOut.Names();
         try (CampaignCsv csv = CampaignCsv.open(campaign.csv()); ReadAhead rows = new ReadAhead(csv)) {
             boolean any = false;
             while (rows.hasNext()) {
                 for (PromptRow row : rows.next()) {
                     any = true;
-                    each.accept(validator.check(row));
+                    each.accept(names.check(fanOut.apply(validator.check(row))));
                 }
             }
             if (!any) {
@@ -57,6 +61,30 @@ public class CampaignChecks {
             }
             return csv.unknownColumns();
         }
+    }
+
+    /**
+     * The rows a pass in CSV order rejects because a video of theirs would take the file name of an earlier row's
+     * (row number to the rejected row): a run's partitions read rows out of order, so they reject these rows from here.
+     */
+    public Map<Integer, CheckedRow.Rejected> nameClashes(Campaign campaign) {
+        Map<Integer, CheckedRow.Rejected> clashes = new HashMap<>();
+        scan(campaign, checked -> {
+            if (checked instanceof CheckedRow.Rejected rejected && rejected.errors().stream().anyMatch(error -> error.field().equals("name"))) {
+                clashes.put(rejected.row().row(), rejected);
+            }
+        });
+        return Map.copyOf(clashes);
+    }
+
+    /** The step's processor for a campaign: the same checks and videos as {@link #scan}, row by row. */
+    public CheckRowProcessor processorFor(Campaign campaign, Map<Integer, CheckedRow.Rejected> nameClashes) {
+        RequestValidator validator = validatorFor(campaign);
+        FanOut fanOut = new FanOut(campaign.videos());
+        return new CheckRowProcessor(row -> {
+            CheckedRow clash = nameClashes.get(row.row());
+            return clash != null ? clash : fanOut.apply(validator.check(row));
+        });
     }
 
     /**

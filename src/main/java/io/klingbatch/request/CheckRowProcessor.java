@@ -9,14 +9,19 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  */
 public class CheckRowProcessor implements ItemProcessor<PromptRow, CheckedRow> {
 
-    private final RequestValidator validator;
+    private final java.util.function.Function<PromptRow, CheckedRow> checks;
+
+    /** @param checks the row's checks and videos ({@link CampaignChecks#processorFor}) */
+    CheckRowProcessor(java.util.function.Function<PromptRow, CheckedRow> checks) {
+        this.checks = checks;
+    }
 
     public CheckRowProcessor(RequestValidator validator) {
-        this.validator = validator;
+        this(validator::check);
     }
 
     @Override
     public CheckedRow process(PromptRow row) {
-        return validator.check(row);
+        return checks.apply(row);
     }
 }

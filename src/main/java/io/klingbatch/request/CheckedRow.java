@@ -9,7 +9,22 @@ public sealed interface CheckedRow {
 
     PromptRow row();
 
-    record Accepted(PromptRow row, VideoRequest request) implements CheckedRow {
+    /**
+     * A row to send.
+     *
+     * @param request the row's request (in its own aspect ratio)
+     * @param videos  what it makes: one video per format, each with its request and file name (before takes)
+     */
+    record Accepted(PromptRow row, VideoRequest request, List<VideoSpec> videos) implements CheckedRow {
+
+        /** One video, in the row's own aspect ratio, named by its id. */
+        public Accepted(PromptRow row, VideoRequest request) {
+            this(row, request, List.of(new VideoSpec(request.aspectRatio(), request, row.id())));
+        }
+
+        public Accepted {
+            videos = List.copyOf(videos);
+        }
     }
 
     record Rejected(PromptRow row, List<FieldError> errors) implements CheckedRow {

@@ -11,6 +11,11 @@ import java.math.BigDecimal;
 public record VideoRequest(String prompt, String negativePrompt, BigDecimal cfgScale, String duration, String mode,
                            String aspectRatio, ImageInput image) {
 
+    /** The same request in another aspect ratio (one of a row's formats). */
+    public VideoRequest withAspectRatio(String format) {
+        return new VideoRequest(prompt, negativePrompt, cfgScale, duration, mode, format, image);
+    }
+
     /**
      * A hash of everything that shapes the video. The ledger keys paid calls by it, so a row whose fields
      * changed is a new version (paid again), and an unchanged row is never paid twice. A local image counts

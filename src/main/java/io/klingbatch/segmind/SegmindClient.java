@@ -183,7 +183,7 @@ public final class SegmindClient implements Closeable {
                 return sink.save(in, entity.getContentType());
             }
         });
-        return new Generated<>(saved, new Billing(result.cost(), result.remainingCredits(), submission.requestId()), 1);
+        return new Generated<>(saved, new Billing(result.cost(), result.remainingCredits(), submission.requestId(), result.generationTime()), 1);
     }
 
     /** {@code GET /v1/get-user-credits}: the account's balance, for estimates before a run. */
@@ -357,7 +357,8 @@ public final class SegmindClient implements Closeable {
         if (status != 200) {
             throw ErrorMapper.fromResponse(status, readText(entity), header(response, "x-rate-limit-reset-at-utc"), url.toString());
         }
-        Billing billing = new Billing(number(response, "x-cost"), number(response, "x-remaining-credits"), header(response, "x-request-id"));
+        Billing billing = new Billing(number(response, "x-cost"), number(response, "x-remaining-credits"), header(response, "x-request-id"),
+                header(response, "x-generation-time"));
         String contentType = entity == null || entity.getContentType() == null ? "" : entity.getContentType();
         String type = contentType.toLowerCase(Locale.ROOT);
         if (entity == null || type.startsWith("application/json") || type.startsWith("text/")) {

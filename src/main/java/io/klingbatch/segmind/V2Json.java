@@ -68,7 +68,7 @@ final class V2Json {
             url = text(node.get("video"), "url");
         }
         JsonNode metrics = node.path("metrics");
-        return new Result(url, number(metrics, "cost"), number(metrics, "remaining_credits"));
+        return new Result(url, number(metrics, "cost"), number(metrics, "remaining_credits"), text(metrics, "inference_time"));
     }
 
     static BigDecimal credits(String body) {
@@ -80,7 +80,7 @@ final class V2Json {
         return free == null ? credits : credits.add(free);
     }
 
-    record Result(String videoUrl, BigDecimal cost, BigDecimal remainingCredits) {
+    record Result(String videoUrl, BigDecimal cost, BigDecimal remainingCredits, String generationTime) {
     }
 
     private static JsonNode tree(String body) {

@@ -42,7 +42,7 @@ class ConcurrencyTest extends CampaignTestSupport {
     @Test
     void moreWorkersThanDatabaseConnectionsStillFinish() throws Exception {
         // 400 rows for 12 workers: ranges of 3 rows, chunks of 2, so chunk transactions span several paid calls
-        SERVER.stubFor(post(urlEqualTo(GENERATE)).willReturn(video("req").withFixedDelay(40)));
+        SERVER.stubFor(post(urlEqualTo(GENERATE)).willReturn(video("req").withFixedDelay(100)));
         Path csv = csv(rows("crowded", 400));
 
         var result = run(csv, 12);

@@ -51,6 +51,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--simulate", description = "Use the built-in simulated API on the loopback: no key, no network, simulated credits.")
     boolean simulate;
 
+    @Option(names = "--simulate-credits", paramLabel = "C", description = "With --simulate: the simulated balance to start with "
+            + "(default: enough for any campaign), to rehearse running out of credits.")
+    BigDecimal simulateCredits;
+
+    @Option(names = "--simulate-latency", paramLabel = "TIME", description = "With --simulate: how long each simulated generation "
+            + "takes, e.g. 2s, or 2m for a real campaign's timing (default 400ms).")
+    String simulateLatency;
+
     @Option(names = "--resend-uncertain", description = "Send again the rows that may already have been charged without a result (UNCERTAIN).")
     boolean resendUncertain;
 
@@ -101,6 +109,15 @@ final class RunCommand implements Callable<Integer> {
             return ExitCode.USAGE.code;
         }
         cli.bean(FormerHome.class).importFrom(cli.workingDirectory).ifPresent(cli.console::say);
+        if (simulate) {
+            var simulator = cli.bean(SegmindConnector.class).simulator();
+            if (simulateCredits != null) {
+                simulator.setCredits(simulateCredits);
+            }
+            if (simulateLatency != null) {
+                simulator.setLatency(org.springframework.boot.convert.DurationStyle.detectAndParse(simulateLatency));
+            }
+        }
         CampaignLauncher launcher = cli.bean(CampaignLauncher.class);
         CampaignRun run = launcher.resolve(new CampaignRun(campaign, simulate, resendUncertain,
                 new CampaignRun.Overrides(concurrency, requestsPerMinute, Api.parse(api), maxCredits, remake)));
@@ -147,6 +164,20 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void checkOptions() {
+        if (!simulate && (simulateCredits != null || simulateLatency != null)) {
+            throw new ParameterException(spec.commandLine(), "--simulate-credits and --simulate-latency go with --simulate.");
+        }
+        if (simulateCredits != null && simulateCredits.signum() < 0) {
+            throw new ParameterException(spec.commandLine(), "--simulate-credits must not be negative.");
+        }
+        if (simulateLatency != null) {
+            try {
+                org.springframework.boot.convert.DurationStyle.detectAndParse(simulateLatency);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--simulate-latency must be a duration such as 400ms, 2s or 2m (got '"
+                        + simulateLatency + "').");
+            }
+        }
         if (takes != null && takes < 1) {
             throw new ParameterException(spec.commandLine(), "--takes must be at least 1 (got " + takes + ").");
         }

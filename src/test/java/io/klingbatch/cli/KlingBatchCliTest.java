@@ -316,4 +316,22 @@ class KlingBatchCliTest extends CampaignTestSupport {
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder aResponseWithFault() {
         return com.github.tomakehurst.wiremock.client.WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
     }
+
+    @Test
+    void simulatedCreditsRehearseRunningOutAndNeedSimulate() throws Exception {
+        csv("prompt,duration\nsim one,5\nsim two,5\nsim three,5\n");
+        var simulator = context.getBean(io.klingbatch.segmind.SegmindConnector.class).simulator();
+        try {
+            assertThat(cli("run", "campaign.csv", "--simulate", "--simulate-credits", "0.9", "--concurrency", "1")).isEqualTo(3);
+            assertThat(out.toString()).contains("Stopped: out of credits", "2 rows done, 1 left");
+
+            assertThat(cli("run", "campaign.csv", "--simulate-credits", "5")).isEqualTo(2);
+            assertThat(err.toString()).contains("--simulate-credits and --simulate-latency go with --simulate.");
+            assertThat(cli("run", "campaign.csv", "--simulate", "--simulate-latency", "soon")).isEqualTo(2);
+            assertThat(err.toString()).contains("--simulate-latency must be a duration");
+        } finally {
+            simulator.setCredits(new java.math.BigDecimal("1000000"));
+            simulator.setLatency(java.time.Duration.ZERO);
+        }
+    }
 }

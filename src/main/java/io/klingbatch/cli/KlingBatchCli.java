@@ -37,13 +37,18 @@ public final class KlingBatchCli implements Runnable {
     /** The real command line: starts a quiet, non-web Spring context when a command needs one. */
     public static int execute(String[] args) {
         return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                Path.of("").toAbsolutePath(), () -> startSpring(Map.of()), true);
+                Path.of("").toAbsolutePath(), () -> startSpring(Map.of()), true, System.console() != null);
     }
 
     /** For tests: the same command line against a context they already have. */
     static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
                        Supplier<ConfigurableApplicationContext> spring, boolean closeSpring) {
-        Console console = new Console(out, err);
+        return execute(args, out, err, workingDirectory, spring, closeSpring, false);
+    }
+
+    private static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
+                               Supplier<ConfigurableApplicationContext> spring, boolean closeSpring, boolean terminal) {
+        Console console = new Console(out, err, terminal);
         try (CliContext context = new CliContext(console, workingDirectory, spring, closeSpring)) {
             CommandLine commandLine = new CommandLine(new KlingBatchCli())
                     .addSubcommand(new RunCommand(context))

@@ -87,6 +87,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--require-credits", description = "Refuse to start (exit 3) when the account's balance cannot cover the campaign's estimated cost.")
     boolean requireCredits;
 
+    @Option(names = "--quiet", description = "Print only the final summary (and errors): no first line, no progress.")
+    boolean quiet;
+
     @Spec
     CommandSpec spec;
 
@@ -99,6 +102,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkOptions();
+        cli.console.quiet(quiet);
+        long started = System.nanoTime();
         Campaign campaign = selection.load(cli.workingDirectory);
         if (takes != null) {
             campaign = campaign.withTakes(takes);
@@ -129,10 +134,12 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         RunSessions sessions = cli.bean(RunSessions.class);
-        cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
+        ProgressView.Mode mode = quiet ? ProgressView.Mode.QUIET : cli.console.terminal() ? ProgressView.Mode.BAR : ProgressView.Mode.LINES;
         RunResult result;
-        try (Interrupts interrupts = Interrupts.install(sessions, cli.console, cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5)));
+        try (ProgressView view = new ProgressView(cli.console, mode, plan.toPay() + plan.inFlight(), System.out);
+             Interrupts interrupts = Interrupts.install(sessions, cli.console, cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5)));
              DatabaseWatch watch = DatabaseWatch.start(sessions, cli.console, cli.databaseName())) {
+            cli.bean(ProgressRelay.class).listen(view);
             result = launcher.run(run);
         } catch (CampaignHeldException e) {
             cli.console.error("Not started: " + e.getMessage() + ". Nothing was sent; wait for that run to end (the same command then "
@@ -146,7 +153,9 @@ final class RunCommand implements Callable<Integer> {
             sessions.reset();
         }
         warnAboutFiles(result.summary());
-        return outcome(campaign, result);
+        int exit = outcome(campaign, result);
+        afterward(campaign, result, exit, Duration.ofNanos(System.nanoTime() - started));
+        return exit;
     }
 
     private void warnAboutFiles(CampaignSummary summary) {
@@ -278,14 +287,14 @@ final class RunCommand implements Callable<Integer> {
         CampaignSummary summary = result.summary();
         String manifest = relative(campaign.output().resolve("manifest.csv"));
         if (!result.launched()) {
-            cli.console.say("Nothing to send: every video of this campaign was made already. " + Summaries.counts(summary)
+            cli.console.result("Nothing to send: every video of this campaign was made already. " + Summaries.counts(summary)
                     + " Manifest: " + manifest + ".");
             return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
         }
         JobExecution execution = result.execution();
         StopReason stop = StopReason.stored(execution);
         if (execution.getStatus() == BatchStatus.COMPLETED && stop.kind() == StopReason.Kind.NONE) {
-            cli.console.say((summary.allGenerated() ? "Done: every row has its video. " : "Finished. ") + Summaries.counts(summary)
+            cli.console.result((summary.allGenerated() ? "Done: every row has its video. " : "Finished. ") + Summaries.counts(summary)
                     + Summaries.uncertainNote(summary) + " Manifest: " + manifest + ".");
             return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
         }
@@ -328,8 +337,47 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int say(String sentence) {
-        cli.console.say(sentence);
+        cli.console.result(sentence);
         return ExitCode.STOPPED_RESTARTABLE.code;
+    }
+
+    /**
+     * The end of a run, after its one sentence: how long it took, where its files are, and the next step that fits the
+     * exit code when the sentence did not already say it.
+     */
+    private void afterward(Campaign campaign, RunResult result, int exit, Duration took) {
+        java.nio.file.Path folder = campaign.output();
+        java.nio.file.Path report = folder.resolve("report.html");
+        cli.console.result("Took " + human(took) + ". Videos in " + relative(folder) + (java.nio.file.Files.exists(report)
+                ? "; report " + relative(report) : "") + ".");
+        if (exit == ExitCode.SOME_ROWS_NOT_GENERATED.code) {
+            cli.console.result("Next: " + nextStep(result.summary()) + ".");
+        }
+    }
+
+    /** What to do about the videos a finished run did not make (exit 1). */
+    private static String nextStep(CampaignSummary summary) {
+        List<String> steps = new ArrayList<>();
+        if (summary.count(VideoStatus.REJECTED) > 0) {
+            steps.add("fix the " + summary.count(VideoStatus.REJECTED) + " rejected " + (summary.count(VideoStatus.REJECTED) == 1 ? "row" : "rows")
+                    + " (the manifest names each field) and run the same command to make them too");
+        }
+        if (summary.count(VideoStatus.FAILED) > 0) {
+            steps.add("run the same command to try the " + summary.count(VideoStatus.FAILED) + " failed again (they cost nothing)");
+        }
+        if (summary.count(VideoStatus.UNCERTAIN) > 0) {
+            steps.add("check your Segmind dashboard for the " + summary.count(VideoStatus.UNCERTAIN) + " uncertain, then add --resend-uncertain "
+                    + "to make them again");
+        }
+        if (summary.count(VideoStatus.PENDING) > 0) {
+            steps.add("run the same command for the " + summary.count(VideoStatus.PENDING) + " still to make");
+        }
+        return steps.isEmpty() ? "nothing" : String.join("; ", steps);
+    }
+
+    private static String human(Duration took) {
+        long seconds = Math.max(1, took.toSeconds());
+        return seconds < 120 ? seconds + " s" : seconds < 7200 ? took.toMinutes() + " min" : took.toHours() + " h " + took.toMinutesPart() + " min";
     }
 
     private String sameCommand() {

@@ -127,6 +127,7 @@ final class PaidCall implements Wire, AutoCloseable {
             endWire();
             session.budget().settle(reservation, cost);
             releaseSlot();
+            session.progress().paid(cost != null ? cost : reservation.amount(), billing.remainingCredits());
         }
         if (notLogged != null) {
             throw notLogged;

@@ -46,6 +46,11 @@ public class ProgressRelay implements RunProgress {
     }
 
     @Override
+    public void paid(java.math.BigDecimal cost, java.math.BigDecimal remainingCredits) {
+        listener.paid(cost, remainingCredits);
+    }
+
+    @Override
     public void notice(String sentence) {
         listener.notice(sentence);
     }

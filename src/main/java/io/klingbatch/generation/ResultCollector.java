@@ -221,6 +221,7 @@ final class ResultCollector implements AutoCloseable {
                 session.ledger().cost(item.key, cost);
             }
         }
+        session.progress().paid(cost != null ? cost : item.reservation == null ? null : item.reservation.amount(), billing.remainingCredits());
         if (item.reservation != null) {
             session.budget().settle(item.reservation, cost);
         } else {

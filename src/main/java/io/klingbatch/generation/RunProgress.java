@@ -31,6 +31,10 @@ public interface RunProgress {
     default void uncertain(String id, int row, String reason) {
     }
 
+    /** A call was paid: its cost (null when the API did not say) and the balance the API reported with it (or null). */
+    default void paid(java.math.BigDecimal cost, java.math.BigDecimal remainingCredits) {
+    }
+
     /** A sentence about the run as a whole (what a stop is waiting for, say). */
     default void notice(String sentence) {
     }

@@ -334,4 +334,21 @@ class KlingBatchCliTest extends CampaignTestSupport {
             simulator.setLatency(java.time.Duration.ZERO);
         }
     }
+
+    @Test
+    void progressOffATerminalIsPlainLinesAndQuietKeepsOnlyTheSummary() throws Exception {
+        SERVER.stubFor(generate("meter").willReturn(video("req-m")));
+        csv("id,prompt,cfg_scale\na,meter one,\nb,meter two,\nc,meter three,\nbad,meter four,7\n");
+
+        assertThat(cli("run", "campaign.csv", "--concurrency", "1")).isEqualTo(1);
+        String shown = out.toString();
+        assertThat(shown).contains("Progress: 3 of 3 videos (100%)", "Took ", "Videos in out/campaign",
+                "Next: fix the 1 rejected row (the manifest names each field) and run the same command to make them too.");
+        assertThat(shown).doesNotContain("\r", "\u001b");
+
+        out.getBuffer().setLength(0);
+        assertThat(cli("run", "campaign.csv", "--quiet")).isEqualTo(1);
+        assertThat(out.toString()).doesNotContain("Campaign campaign:", "REJECTED", "Progress:")
+                .contains("Nothing to send: every video of this campaign was made already.", "Took ");
+    }
 }

@@ -12,20 +12,32 @@ final class CliContext implements AutoCloseable {
 
     final Console console;
     final Path workingDirectory;
-    private final Supplier<ConfigurableApplicationContext> starter;
+    private final java.util.function.Function<Boolean, ConfigurableApplicationContext> starter;
+    private boolean readOnly;
     private final boolean closeWhenDone;
     private ConfigurableApplicationContext context;
 
-    CliContext(Console console, Path workingDirectory, Supplier<ConfigurableApplicationContext> starter, boolean closeWhenDone) {
+    /** @param starter starts the context; given true, one that creates, migrates and writes nothing ({@link #readOnly}) */
+    CliContext(Console console, Path workingDirectory, java.util.function.Function<Boolean, ConfigurableApplicationContext> starter,
+               boolean closeWhenDone) {
         this.console = console;
         this.workingDirectory = workingDirectory;
         this.starter = starter;
         this.closeWhenDone = closeWhenDone;
     }
 
+    CliContext(Console console, Path workingDirectory, Supplier<ConfigurableApplicationContext> starter, boolean closeWhenDone) {
+        this(console, workingDirectory, readOnly -> starter.get(), closeWhenDone);
+    }
+
+    /** The command writes nothing: the context, when it starts, must neither create nor migrate the job repository. */
+    void readOnly() {
+        this.readOnly = true;
+    }
+
     <T> T bean(Class<T> type) {
         if (context == null) {
-            context = starter.get();
+            context = starter.apply(readOnly);
         }
         return context.getBean(type);
     }

@@ -37,17 +37,17 @@ public final class KlingBatchCli implements Runnable {
     /** The real command line: starts a quiet, non-web Spring context when a command needs one. */
     public static int execute(String[] args) {
         return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                Path.of("").toAbsolutePath(), () -> startSpring(Map.of()), true, System.console() != null);
+                Path.of("").toAbsolutePath(), readOnly -> startSpring(readOnly ? readOnlySettings() : Map.of()), true, System.console() != null);
     }
 
     /** For tests: the same command line against a context they already have. */
     static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
                        Supplier<ConfigurableApplicationContext> spring, boolean closeSpring) {
-        return execute(args, out, err, workingDirectory, spring, closeSpring, false);
+        return execute(args, out, err, workingDirectory, readOnly -> spring.get(), closeSpring, false);
     }
 
     private static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
-                               Supplier<ConfigurableApplicationContext> spring, boolean closeSpring, boolean terminal) {
+                               java.util.function.Function<Boolean, ConfigurableApplicationContext> spring, boolean closeSpring, boolean terminal) {
         Console console = new Console(out, err, terminal);
         try (CliContext context = new CliContext(console, workingDirectory, spring, closeSpring)) {
             CommandLine commandLine = new CommandLine(new KlingBatchCli())
@@ -107,6 +107,26 @@ public final class KlingBatchCli implements Runnable {
             }
         }
         return false;
+    }
+
+    /**
+     * Settings for a command that writes nothing ({@code validate}): no migration, beans made only when used, the default
+     * H2 database opened only if it exists, and no log file where there is no folder for it yet. So no
+     * {@code .kling-batch/} appears where there was none.
+     */
+    static Map<String, Object> readOnlySettings() {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put("spring.flyway.enabled", "false");
+        settings.put("spring.main.lazy-initialization", "true");
+        boolean ownDatabase = System.getProperty("spring.datasource.url") != null || System.getenv("SPRING_DATASOURCE_URL") != null;
+        if (!ownDatabase) {
+            settings.put("spring.datasource.url", "jdbc:h2:file:" + KlingHome.folder().resolve("kling-batch")
+                    + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;IFEXISTS=TRUE");
+        }
+        if (!java.nio.file.Files.isDirectory(KlingHome.folder())) {
+            settings.put("logging.file.name", "");
+        }
+        return settings;
     }
 
     /** A quiet, non-web context; {@code properties} win over application.yml (the benchmark uses scratch databases). */

@@ -41,8 +41,14 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Campaign campaign = new CampaignLoader(cli.workingDirectory).load(campaignFile, null);
+        cli.readOnly(); // validate creates, migrates and writes nothing: it only reads a job repository that is there
         String endpoint = simulate ? Endpoint.SIMULATOR.id() : Endpoint.of(cli.bean(SegmindProperties.class).baseUrl()).id();
         CampaignReporter reporter = cli.bean(CampaignReporter.class);
+        try {
+            reporter.plan(campaign, endpoint, false); // can the ledger be read?
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException none) {
+            reporter = reporter.withoutLedger(); // no job repository here yet, or one of an earlier version: nothing was made
+        }
         int[] counts = {0, 0};
         Map<String, CheckedRow> firstWithRequest = new HashMap<>();
         List<String> unknown = reporter.walk(campaign, endpoint, state -> {

@@ -15,6 +15,11 @@ public class Prices {
         this.ledger = ledger;
     }
 
+    /** The configured guesses only, for when the ledger cannot be read. */
+    public PriceBook configured() {
+        return new PriceBook(defaults, kind -> null);
+    }
+
     public PriceBook book(String endpoint) {
         return new PriceBook(defaults, kind -> ledger.averageCost(endpoint, kind.mode(), kind.duration()));
     }

@@ -53,12 +53,28 @@ public class CampaignReporter {
     private final Prices prices;
     private final SegmindProperties segmind;
 
+    private final boolean readsLedger;
+
+    @org.springframework.beans.factory.annotation.Autowired
     CampaignReporter(CampaignChecks checks, Ledger ledger, Leases leases, Prices prices, SegmindProperties segmind) {
+        this(checks, ledger, leases, prices, segmind, true);
+    }
+
+    private CampaignReporter(CampaignChecks checks, Ledger ledger, Leases leases, Prices prices, SegmindProperties segmind, boolean readsLedger) {
         this.checks = checks;
         this.ledger = ledger;
         this.leases = leases;
         this.prices = prices;
         this.segmind = segmind;
+        this.readsLedger = readsLedger;
+    }
+
+    /**
+     * The same reporter for a job repository that does not exist (yet) or is of an older version, which {@code validate}
+     * must neither create nor migrate: every video counts as never made, at the configured prices.
+     */
+    public CampaignReporter withoutLedger() {
+        return new CampaignReporter(checks, ledger, leases, prices, segmind, false);
     }
 
     /** A checked row and the videos it stands for (none for a rejected row). */
@@ -108,7 +124,7 @@ public class CampaignReporter {
                 accepted.videos().forEach(video -> hashes.add(video.request().fingerprint()));
             }
         }
-        Map<String, List<LedgerEntry>> known = hashes.isEmpty() ? Map.of() : ledger.takes(endpoint, hashes);
+        Map<String, List<LedgerEntry>> known = hashes.isEmpty() || !readsLedger ? Map.of() : ledger.takes(endpoint, hashes);
         for (CheckedRow row : batch) {
             List<VideoState> videos = new ArrayList<>();
             if (row instanceof CheckedRow.Accepted accepted) {
@@ -128,7 +144,7 @@ public class CampaignReporter {
      * for no balance). A request shared by several rows is counted once.
      */
     public CostEstimate estimate(Campaign campaign, String endpoint, BigDecimal balance) {
-        PriceBook book = prices.book(endpoint);
+        PriceBook book = readsLedger ? prices.book(endpoint) : prices.configured();
         BigDecimal[] total = {BigDecimal.ZERO};
         int[] videos = {0, 0};
         Set<String> counted = new HashSet<>();

@@ -226,6 +226,55 @@ public final class Benchmarks {
         }
     }
 
+    /**
+     * Whole-process times of {@code --help}, {@code status} and {@code validate} on a campaign of {@code rows} rows (the
+     * campaign run once before, so {@code status} has a job repository to read), interleaved run by run so the machine's
+     * drift touches all three alike: medians, and each command's median ratio to {@code --help} (target: at most 3).
+     */
+    public void startup(int rows, int runs) throws Exception {
+        Path jar = ownJar();
+        if (jar == null) {
+            out.accept("startup     skipped: run the benchmark from the jar (java -jar target/kling-batch.jar bench startup)");
+            return;
+        }
+        Path folder = scratch.resolve("startup");
+        Path csv = writeCampaign(folder, rows);
+        Map<String, String> env = Map.of("KLING_BATCH_HOME", folder.resolve("home").toString());
+        timed(folder, env, java(), "-Dkling.simulator.latency=0ms", "-jar", jar.toString(), "run", csv.toString(), "--simulate", "--quiet");
+        List<List<String>> commands = List.of(
+                List.of(java(), "-jar", jar.toString(), "--help"),
+                List.of(java(), "-jar", jar.toString(), "status", csv.toString(), "--output", folder.resolve("out/campaign").toString()),
+                List.of(java(), "-jar", jar.toString(), "validate", csv.toString()));
+        List<List<Double>> seconds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int run = 0; run < runs; run++) {
+            for (int c = 0; c < commands.size(); c++) {
+                seconds.get(c).add(timed(folder, env, commands.get(c).toArray(String[]::new)));
+            }
+        }
+        double help = median(seconds.get(0));
+        out.accept(String.format(Locale.ROOT, "startup     whole process, median of %d, %d-row campaign", runs, rows));
+        out.accept(String.format(Locale.ROOT, "  --help    %6.2f s", help));
+        out.accept(String.format(Locale.ROOT, "  status    %6.2f s   ratio to --help %.2f   (target <= 3)", median(seconds.get(1)),
+                median(seconds.get(1)) / help));
+        out.accept(String.format(Locale.ROOT, "  validate  %6.2f s   ratio to --help %.2f   (target <= 3)", median(seconds.get(2)),
+                median(seconds.get(2)) / help));
+    }
+
+    private static double timed(Path folder, Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("child.txt").toFile()));
+        builder.environment().putAll(env);
+        long start = System.nanoTime();
+        builder.start().waitFor();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
     /** Videos a stopped child kept: saved and recorded PAID, or SUBMITTED (the next run collects them, paying nothing). */
     private static int keptVideos(Path folder) throws Exception {
         int kept = 0;

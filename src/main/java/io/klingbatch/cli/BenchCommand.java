@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Runs kling-batch against the simulated API and prints figures: latency (vs N bare threads), "
                 + "throughput, rate limiting, validate on a big CSV, streaming big videos through a small heap, calls lost "
-                + "to forced stops, spend past a budget. Scenarios: latency, throughput, rate, validate, streaming, stops, budget "
+                + "to forced stops, spend past a budget, start-up of status and validate. Scenarios: latency, throughput, rate, validate, "
+                + "streaming, stops, budget, startup "
                 + "(default: all). Report ratios, not times: "
                 + "machines are noisy.")
 final class BenchCommand implements Callable<Integer> {
@@ -38,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> chosen = scenarios == null || scenarios.isEmpty()
-                ? List.of("latency", "throughput", "rate", "validate", "streaming", "stops", "budget") : scenarios;
+                ? List.of("latency", "throughput", "rate", "validate", "streaming", "stops", "budget", "startup") : scenarios;
         Path scratch = Files.createTempDirectory("kling-bench");
         Benchmarks bench = new Benchmarks(scratch, KlingBatchCli::startSpring, cli.console::say);
         if (quick) {
@@ -54,8 +55,9 @@ final class BenchCommand implements Callable<Integer> {
                     case "streaming" -> bench.streaming(quick ? 4 : 16, (quick ? 8L : 64L) * 1024 * 1024);
                     case "stops" -> bench.stops(quick ? 2 : 25, 24, 4);
                     case "budget" -> bench.budget(20, 4);
+                    case "startup" -> bench.startup(1000, quick ? 2 : 5);
                     default -> {
-                        cli.console.error("Unknown scenario '" + scenario + "': use latency, throughput, rate, validate, streaming, stops or budget.");
+                        cli.console.error("Unknown scenario '" + scenario + "': use latency, throughput, rate, validate, streaming, stops, budget or startup.");
                         return ExitCode.USAGE.code;
                     }
                 }

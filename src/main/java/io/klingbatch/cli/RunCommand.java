@@ -136,9 +136,10 @@ final class RunCommand implements Callable<Integer> {
         RunSessions sessions = cli.bean(RunSessions.class);
         ProgressView.Mode mode = quiet ? ProgressView.Mode.QUIET : cli.console.terminal() ? ProgressView.Mode.BAR : ProgressView.Mode.LINES;
         RunResult result;
+        Duration grace = cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5));
         try (ProgressView view = new ProgressView(cli.console, mode, plan.toPay() + plan.inFlight(), System.out);
-             Interrupts interrupts = Interrupts.install(sessions, cli.console, cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5)));
-             DatabaseWatch watch = DatabaseWatch.start(sessions, cli.console, cli.databaseName())) {
+             Interrupts interrupts = Interrupts.install(sessions, cli.console, grace);
+             DatabaseWatch watch = DatabaseWatch.start(sessions, cli.console, cli.databaseName(), grace)) {
             cli.bean(ProgressRelay.class).listen(view);
             result = launcher.run(run);
         } catch (CampaignHeldException e) {
@@ -216,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
     private Plan firstLine(CampaignRun run) {
         Campaign campaign = run.campaign();
         CampaignReporter reporter = cli.bean(CampaignReporter.class);
-        Plan plan = reporter.plan(campaign, run.endpointId(), run.resendUncertain());
+        Plan plan = reporter.plan(campaign, run.endpointId(), run.resendUncertain(), run.remake());
         List<String> unknown = reporter.walk(campaign, run.endpointId(), state -> {
         });
         if (!unknown.isEmpty()) {

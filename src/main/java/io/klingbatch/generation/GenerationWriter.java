@@ -90,11 +90,11 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
     private void generate(PromptRow prompt, Video video, Optional<LedgerEntry> before) {
         VideoKey key = new VideoKey(run.endpointId(), video.spec().request().fingerprint(), video.take());
         try {
-            if (before.isEmpty() || before.get().state() == LedgerState.SENT && !alive(before.get())) {
+            if (before.isEmpty() || before.get().state() == LedgerState.SENT && !alive(before.get())
+                    || before.get().state() == LedgerState.SUBMITTED && session.files().find(key).isPresent()) {
                 Optional<LedgerEntry> recovered = session.recoverFromFolder(key, prompt.id());
                 if (recovered.isPresent()) {
-                    session.place(video.name(), video.what(), recovered.get());
-                    return;
+                    before = recovered; // paid (placed below), or submitted (collected below)
                 }
             }
             if (before.isPresent() && !shouldSend(prompt, video, before.get())) {
@@ -134,7 +134,7 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
                     yield false;
                 }
                 String reason = "a call was in flight when its run ended; the API may have charged for it";
-                session.ledger().uncertain(video.key(), reason);
+                session.ledger().uncertain(video.key(), reason, io.klingbatch.ledger.Ledger.Expect.claimedBy(video.holder()));
                 yield uncertain(name, row, reason);
             }
             case UNCERTAIN -> uncertain(name, row, video.error());
@@ -185,7 +185,9 @@ public class GenerationWriter implements ItemWriter<CheckedRow> {
             } catch (BudgetReachedException e) {
                 session.stop(e);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // not re-interrupted on purpose: this thread still records the run's state, and an interrupted thread's next
+                // file write would close the H2 database; the run stops instead
+                call.notSent();
                 session.stop(new StopReason(StopReason.Kind.INTERRUPTED, "interrupted"));
             } catch (NotSentException e) {
                 call.notSent();

@@ -1,6 +1,7 @@
 package io.klingbatch.generation;
 
 import io.klingbatch.ledger.Claim;
+import io.klingbatch.ledger.Ledger;
 import io.klingbatch.ledger.LedgerEntry;
 import io.klingbatch.ledger.SavedVideo;
 import io.klingbatch.ledger.VideoKey;
@@ -8,6 +9,7 @@ import io.klingbatch.money.Budget;
 import io.klingbatch.money.BudgetReachedException;
 import io.klingbatch.money.PriceBook;
 import io.klingbatch.segmind.Billing;
+import io.klingbatch.segmind.NotSentException;
 import io.klingbatch.segmind.Submission;
 import io.klingbatch.segmind.Wire;
 import java.math.BigDecimal;
@@ -63,7 +65,8 @@ final class PaidCall implements Wire, AutoCloseable {
      * @throws BudgetReachedException the budget would be passed: the run stops
      */
     void reserve() throws InterruptedException {
-        reservation = session.budget().reserve(kind, session::stopping);
+        reservation = session.budget().reserve(kind, () -> !session.maySend())
+                .orElseThrow(() -> new NotSentException("not sent: the run is stopping"));
         if (reservation.probe()) {
             balanceBefore = session.balance();
         }
@@ -71,8 +74,15 @@ final class PaidCall implements Wire, AutoCloseable {
 
     /** v2: blocks while {@code max-in-flight} requests are already waiting for their results. */
     void takeSlot() throws InterruptedException {
-        session.collector().acquireSlot();
+        if (!session.collector().acquireSlot(() -> !session.maySend())) {
+            throw new NotSentException("not sent: the run is stopping");
+        }
         slot = true;
+    }
+
+    @Override
+    public boolean cancelled() {
+        return !session.maySend();
     }
 
     @Override
@@ -138,6 +148,12 @@ final class PaidCall implements Wire, AutoCloseable {
     void submitted(Submission submission) {
         settled = true;
         try {
+            try {
+                session.files().recordSubmitted(key, submission.requestId(), submission.statusUrl().toString(),
+                        submission.responseUrl().toString(), session.run().campaign().name());
+            } catch (java.io.UncheckedIOException e) {
+                log.warn("could not record request {} in the output folder's log: {}", submission.requestId(), e.getMessage());
+            }
             session.ledger().submitted(key, submission);
         } finally {
             endWire();
@@ -150,7 +166,7 @@ final class PaidCall implements Wire, AutoCloseable {
     void failed(String reason) {
         settled = true;
         try {
-            session.ledger().failed(key, reason);
+            session.ledger().failed(key, reason, expected());
         } finally {
             endWire();
             session.budget().release(reservation);
@@ -162,7 +178,7 @@ final class PaidCall implements Wire, AutoCloseable {
     void uncertain(String reason) {
         settled = true;
         try {
-            session.ledger().uncertain(key, reason);
+            session.ledger().uncertain(key, reason, expected());
         } finally {
             endWire();
             session.budget().settle(reservation, null);
@@ -181,6 +197,11 @@ final class PaidCall implements Wire, AutoCloseable {
             }
             releaseSlot();
         }
+    }
+
+    /** The line as this call left it: SENT by its claim, or the mark a "not billed" answer left. */
+    private Ledger.Expect expected() {
+        return claimed || before.isEmpty() ? Ledger.Expect.claimedBy(session.holder()) : Ledger.Expect.unchanged(before.get());
     }
 
     /** The cost a probe's balance change shows, when the API did not report it. */

@@ -63,9 +63,14 @@ final class ResultCollector implements AutoCloseable {
         this.slots = new Semaphore(settings.maxInFlight());
     }
 
-    /** Blocks a worker while {@code max-in-flight} requests are already waiting. */
-    void acquireSlot() throws InterruptedException {
-        slots.acquire();
+    /** Blocks a worker while {@code max-in-flight} requests are already waiting; false when the run stops meanwhile. */
+    boolean acquireSlot(java.util.function.BooleanSupplier stop) throws InterruptedException {
+        while (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+            if (stop.getAsBoolean()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void releaseSlot() {
@@ -158,7 +163,8 @@ final class ResultCollector implements AutoCloseable {
                 case QUEUED, PROCESSING -> schedule(item, longer(item.nextDelay));
                 case COMPLETED -> download(item);
                 case FAILED -> {
-                    session.ledger().failed(item.key, "the API reports the generation FAILED: " + status.error());
+                    session.ledger().failed(item.key, "the API reports the generation FAILED: " + status.error(),
+                            io.klingbatch.ledger.Ledger.Expect.submitted());
                     if (item.reservation != null) {
                         session.budget().release(item.reservation);
                     }
@@ -236,12 +242,20 @@ final class ResultCollector implements AutoCloseable {
 
     /** The API no longer has the result: expired (older than the retention) or never known. It may have been paid. */
     private void gone(Pending item, String why) {
+        if (session.files().find(item.key).isPresent()) { // saved before, only the database did not hear of it
+            session.recoverFromFolder(item.key, item.rowId);
+            if (item.reservation != null) {
+                session.budget().settle(item.reservation, null);
+            }
+            done(item);
+            return;
+        }
         Duration age = Duration.between(item.submittedAt, clock.instant());
         String reason = age.compareTo(settings.resultRetention()) > 0
                 ? "request " + item.submission.requestId() + " was submitted " + age.toMinutes() + " minutes ago and its result is gone "
                         + "(the API keeps results " + settings.resultRetention().toMinutes() + " minutes); it may have been charged"
                 : why + "; it may have been charged";
-        session.ledger().uncertain(item.key, reason);
+        session.ledger().uncertain(item.key, reason, io.klingbatch.ledger.Ledger.Expect.submitted());
         if (item.reservation != null) {
             session.budget().settle(item.reservation, null);
         }

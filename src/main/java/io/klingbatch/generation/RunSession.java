@@ -214,6 +214,13 @@ public final class RunSession implements AutoCloseable {
     Optional<LedgerEntry> recoverFromFolder(VideoKey key, String rowId) {
         Optional<PaidLog.Record> found = files.find(key);
         if (found.isEmpty()) {
+            Optional<PaidLog.Record> submitted = files.submission(key);
+            if (submitted.isPresent()) { // v2: submitted, the database never told: polled, never paid again
+                PaidLog.Record record = submitted.get();
+                ledger.recoverSubmitted(key, client.resume(record.requestId(), record.statusUrl(), record.responseUrl()),
+                        record.campaign() == null ? run.campaign().name() : record.campaign(), rowId);
+                return ledger.find(key);
+            }
             return Optional.empty();
         }
         PaidLog.Record record = found.get();

@@ -52,8 +52,10 @@ class CampaignJobListener implements JobExecutionListener {
     @Override
     public void afterJob(JobExecution jobExecution) {
         CampaignRun run = runs.of(jobExecution);
+        StopReason already = sessions.find(jobExecution.getId()).map(RunSession::stopReason).orElse(null);
         try {
-            if (jobExecution.getStatus() != BatchStatus.COMPLETED) {
+            // a stopped run still collects what it paid for; not again when the last step already waited (results pending)
+            if (jobExecution.getStatus() != BatchStatus.COMPLETED && (already == null || already.kind() != StopReason.Kind.RESULTS_PENDING)) {
                 finisher.finish(jobExecution.getId(), run);
             }
         } catch (InterruptedException e) {

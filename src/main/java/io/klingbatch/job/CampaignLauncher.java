@@ -96,7 +96,13 @@ public class CampaignLauncher {
     }
 
     private RunResult runHeld(CampaignRun run, String csvSha256) throws Exception {
-        boolean remakesOrdered = false;
+        JobExecution newest = newestExecution(run, csvSha256);
+        boolean resumingTheSameRemake = newest != null && newest.getStatus() != BatchStatus.COMPLETED
+                && newest.getStatus() != BatchStatus.ABANDONED
+                && Objects.equals(newest.getJobParameters().getString(CampaignParameters.REMAKE, ""), String.join(",", run.remake()));
+        if (!resumingTheSameRemake) {
+            remakes.order(run); // not again when the same command resumes a run (any pass) that ordered them
+        }
         for (long pass = 1; ; pass++) {
             JobParameters parameters = CampaignParameters.of(run, csvSha256, pass);
             JobInstance instance = jobRepository.getJobInstance(campaignJob.getName(), parameters);
@@ -107,11 +113,6 @@ public class CampaignLauncher {
                 last = jobRepository.getLastJobExecution(instance);
             }
             boolean resuming = last != null && last.getStatus() != BatchStatus.COMPLETED && last.getStatus() != BatchStatus.ABANDONED;
-            if (!remakesOrdered && !(resuming && Objects.equals(last.getJobParameters().getString(CampaignParameters.REMAKE, ""),
-                    String.join(",", run.remake())))) {
-                remakes.order(run); // not again when the same command resumes a run that ordered them
-                remakesOrdered = true;
-            }
             if (last == null || resuming) {
                 JobExecution execution = jobOperator.start(campaignJob, parameters);
                 return new RunResult(execution, reporter.summarize(run.campaign(), run.endpointId(), execution.getId()));
@@ -122,6 +123,21 @@ public class CampaignLauncher {
             }
             // nothing to pay for: still put in place what was made elsewhere, and rewrite the manifest
             return new RunResult(null, placeAndReport(run, last));
+        }
+    }
+
+    /** The last execution of this campaign's latest pass (the one a "same command" continues), or null. */
+    private JobExecution newestExecution(CampaignRun run, String csvSha256) {
+        JobExecution newest = null;
+        for (long pass = 1; ; pass++) {
+            JobInstance instance = jobRepository.getJobInstance(campaignJob.getName(), CampaignParameters.of(run, csvSha256, pass));
+            if (instance == null) {
+                return newest;
+            }
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last != null) {
+                newest = last;
+            }
         }
     }
 

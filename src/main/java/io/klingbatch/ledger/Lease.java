@@ -25,11 +25,13 @@ public final class Lease implements AutoCloseable {
     private final CompletableFuture<Boolean> taken = new CompletableFuture<>();
     private final Thread holder;
     private final Renewal renewal;
+    private final Runnable onStuck;
     private volatile Consumer<String> onLost = reason -> { };
 
-    Lease(String key, DistributedLock lock, Renewal renewal, Duration ttl, Duration renewEvery, Runnable onRelease) {
+    Lease(String key, DistributedLock lock, Renewal renewal, Duration ttl, Duration renewEvery, Runnable onRelease, Runnable onStuck) {
         this.key = key;
         this.renewal = renewal;
+        this.onStuck = onStuck;
         this.holder = new Thread(() -> hold(lock, ttl, renewEvery, onRelease), "kling-lease");
         this.holder.setDaemon(true);
     }
@@ -115,9 +117,12 @@ public final class Lease implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (holder.isAlive()) {
+            onStuck.run();
+        }
     }
 
-    /** {@code JdbcLockRegistry.renewLock}: throws IllegalStateException when the lock is no longer ours. */
+    /** One renewal of the lock's row: throws IllegalStateException when the lock is no longer ours. */
     @FunctionalInterface
     interface Renewal {
         void renew(String key, Duration ttl);

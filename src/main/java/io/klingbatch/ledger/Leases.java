@@ -37,7 +37,7 @@ public class Leases implements DisposableBean {
     private final JdbcTemplate jdbc;
     private final LeaseProperties properties;
     private final DefaultLockRepository repository;
-    private final JdbcLockRegistry registry;
+    private volatile JdbcLockRegistry registry;
 
     Leases(DataSource dataSource, PlatformTransactionManager transactionManager, JdbcTemplate jdbc, LeaseProperties properties) {
         this.jdbc = jdbc;
@@ -66,9 +66,13 @@ public class Leases implements DisposableBean {
      */
     public Lease hold(String key, String campaign, Consumer<String> waiting) {
         boolean told = false;
+        long waitingSince = System.nanoTime();
+        // a holder that looks dead but goes on renewing (a machine of the same name, a reused pid) is alive after all
+        Duration longest = properties.ttl().plus(properties.renewEvery().multipliedBy(2)).plusSeconds(5);
         while (true) {
-            Lease lease = new Lease(key, registry.obtain(key), registry::renewLock, properties.ttl(), properties.renewEvery(),
-                    this::forget);
+            JdbcLockRegistry locks = registry;
+            Lease lease = new Lease(key, locks.obtain(key), this::renew, properties.ttl(), properties.renewEvery(), this::forget,
+                    () -> replace(locks));
             if (lease.take()) {
                 register(campaign);
                 return lease;
@@ -77,7 +81,7 @@ public class Leases implements DisposableBean {
             if (holder == null) {
                 continue; // released between our try and our look
             }
-            if (!holder.stale(now(), properties)) {
+            if (!holder.stale(now(), properties) || System.nanoTime() - waitingSince > longest.toNanos()) {
                 throw new CampaignHeldException("another run holds this campaign: " + holder.describe());
             }
             if (!told) {
@@ -150,6 +154,27 @@ public class Leases implements DisposableBean {
         jdbc.update("DELETE FROM kb_holder WHERE client_id = ?", clientId);
         jdbc.update("INSERT INTO kb_holder (client_id, host, pid, campaign, started_at) VALUES (?, ?, ?, ?, ?)", clientId, hostName(),
                 ProcessHandle.current().pid(), campaign, Timestamp.valueOf(now()));
+    }
+
+    /**
+     * One renewal, one statement: the lock repository's own {@code renew}, not the registry's, which retries without end
+     * while the database is unreachable, so a run would never learn that its lease is lapsing.
+     */
+    private void renew(String key, Duration ttl) {
+        if (!repository.renew(UUIDConverter.getUUID(key).toString(), ttl)) {
+            throw new IllegalStateException("the lease of " + key + " is no longer ours");
+        }
+    }
+
+    /**
+     * A lease whose release hung (the database was gone) leaves its lock taken in the registry's memory, for this key
+     * only; the next run in this process (the scheduler's) gets a new registry rather than wait on it. The lock's row
+     * lapses in the database by itself.
+     */
+    private void replace(JdbcLockRegistry stuck) {
+        if (registry == stuck) {
+            registry = new JdbcLockRegistry(repository, properties.ttl());
+        }
     }
 
     private void forget() {

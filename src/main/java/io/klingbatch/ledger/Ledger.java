@@ -219,24 +219,80 @@ public class Ledger {
         });
     }
 
+    /**
+     * v2: a request only the output folder's log remembers (the database failed to record it, or is another one): the
+     * line becomes SUBMITTED with its id and URLs, so it is polled, never paid again nor called UNCERTAIN.
+     */
+    public void recoverSubmitted(VideoKey key, Submission submission, String campaign, String rowId) {
+        ownTransaction.executeWithoutResult(status -> {
+            Timestamp now = now();
+            int updated = jdbc.update("UPDATE kb_video SET state = 'SUBMITTED', request_id = ?, status_url = ?, response_url = ?,"
+                            + " submitted_at = COALESCE(submitted_at, ?), updated_at = ?" + KEY + " AND state IN ('SENT', 'UNCERTAIN')",
+                    submission.requestId(), submission.statusUrl().toString(), submission.responseUrl().toString(), now, now,
+                    key.endpoint(), key.requestHash(), key.take());
+            if (updated == 0 && find(key).isEmpty()) {
+                jdbc.update("INSERT INTO kb_video (endpoint, request_hash, take, state, attempts, request_id, status_url, response_url,"
+                                + " submitted_at, campaign, row_id, created_at, updated_at) VALUES (?, ?, ?, 'SUBMITTED', 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        key.endpoint(), key.requestHash(), key.take(), submission.requestId(), submission.statusUrl().toString(),
+                        submission.responseUrl().toString(), now, campaign, rowId, now, now);
+            }
+        });
+    }
+
     /** What a paid video cost, learned after the fact (v2 results may not say: the balance's change around it does). */
     public void cost(VideoKey key, BigDecimal cost) {
         ownTransaction.executeWithoutResult(status -> jdbc.update("UPDATE kb_video SET cost = ?, updated_at = ?" + KEY + " AND cost IS NULL",
                 cost, now(), key.endpoint(), key.requestHash(), key.take()));
     }
 
-    public void failed(VideoKey key, String error) {
-        change(key, LedgerState.FAILED, error);
+    /**
+     * What a change of state expects the line to be, so it never overwrites what another worker or process made of it
+     * meanwhile (a new claim, a payment).
+     */
+    public record Expect(LedgerState state, String holder, Instant updatedAt) {
+
+        /** SENT by this claim's holder. */
+        public static Expect claimedBy(String holder) {
+            return new Expect(LedgerState.SENT, holder, null);
+        }
+
+        /** Exactly as it was read. */
+        public static Expect unchanged(LedgerEntry entry) {
+            return new Expect(entry.state(), null, entry.updatedAt());
+        }
+
+        /** A v2 request waiting for its result. */
+        public static Expect submitted() {
+            return new Expect(LedgerState.SUBMITTED, null, null);
+        }
     }
 
-    public void uncertain(VideoKey key, String error) {
-        change(key, LedgerState.UNCERTAIN, error);
+    /** The API said no and charged nothing: FAILED (may be sent again). True when the line was as expected. */
+    public boolean failed(VideoKey key, String error, Expect expect) {
+        return change(key, LedgerState.FAILED, error, expect);
     }
 
-    private void change(VideoKey key, LedgerState state, String error) {
+    /** It may have been charged without a result: UNCERTAIN (resent only on request). True when the line was as expected. */
+    public boolean uncertain(VideoKey key, String error, Expect expect) {
+        return change(key, LedgerState.UNCERTAIN, error, expect);
+    }
+
+    private boolean change(VideoKey key, LedgerState state, String error, Expect expect) {
         String limited = error == null ? null : error.length() > 2000 ? error.substring(0, 1997) + "..." : error;
-        ownTransaction.executeWithoutResult(status -> jdbc.update("UPDATE kb_video SET state = ?, error = ?, updated_at = ?" + KEY
-                + " AND state <> 'PAID'", state.name(), limited, now(), key.endpoint(), key.requestHash(), key.take()));
+        List<Object> arguments = new ArrayList<>(List.of(state.name()));
+        arguments.add(limited);
+        arguments.addAll(List.of(now(), key.endpoint(), key.requestHash(), key.take(), expect.state().name()));
+        String condition = " AND state = ?";
+        if (expect.holder() != null) {
+            condition += " AND holder = ?";
+            arguments.add(expect.holder());
+        }
+        if (expect.updatedAt() != null) {
+            condition += " AND updated_at = ?";
+            arguments.add(Timestamp.from(expect.updatedAt()));
+        }
+        String sql = "UPDATE kb_video SET state = ?, error = ?, updated_at = ?" + KEY + condition + " AND state <> 'PAID'";
+        return Boolean.TRUE.equals(ownTransaction.execute(status -> jdbc.update(sql, arguments.toArray()) == 1));
     }
 
     /** A video's first file was moved aside (to make room for a newer video of its row): the ledger follows it. */

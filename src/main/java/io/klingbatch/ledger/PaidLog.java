@@ -41,17 +41,30 @@ public final class PaidLog {
     private final Path file;
     private final Map<String, Record> byFile = new HashMap<>();
     private final Map<VideoKey, List<Record>> byKey = new HashMap<>();
+    private final Map<VideoKey, Record> submissions = new HashMap<>();
     private final Map<String, String> verified = new HashMap<>();
     private boolean newlineFirst;
 
     /**
      * One video file of the folder.
      *
-     * @param origin {@code paid} (bought by a run writing here) or {@code copied} (made earlier, linked or copied in)
+     * @param origin {@code paid} (bought by a run writing here), {@code copied} (made earlier, linked or copied in), or
+     *               {@code submitted} (v2: the API accepted it; no file yet, the request id and where to poll)
      */
     public record Record(String fileName, VideoKey key, long bytes, String sha256, BigDecimal cost, BigDecimal remainingCredits,
-                         String requestId, String origin, String campaign) {
+                         String requestId, String origin, String campaign, String statusUrl, String responseUrl) {
+
+        public Record(String fileName, VideoKey key, long bytes, String sha256, BigDecimal cost, BigDecimal remainingCredits,
+                      String requestId, String origin, String campaign) {
+            this(fileName, key, bytes, sha256, cost, remainingCredits, requestId, origin, campaign, null, null);
+        }
+
+        public boolean submission() {
+            return SUBMITTED.equals(origin);
+        }
     }
+
+    public static final String SUBMITTED = "submitted";
 
     private PaidLog(Path file) {
         this.file = file;
@@ -81,7 +94,8 @@ public final class PaidLog {
     public synchronized void append(Record record) {
         String[] line = {FORMAT, record.fileName(), record.key().endpoint(), record.key().requestHash(), String.valueOf(record.key().take()),
                 String.valueOf(record.bytes()), record.sha256(), text(record.cost()), text(record.remainingCredits()),
-                record.requestId() == null ? "" : record.requestId(), record.origin(), record.campaign() == null ? "" : record.campaign()};
+                record.requestId() == null ? "" : record.requestId(), record.origin(), record.campaign() == null ? "" : record.campaign(),
+                record.statusUrl() == null ? "" : record.statusUrl(), record.responseUrl() == null ? "" : record.responseUrl()};
         StringWriter text = new StringWriter();
         try (ICSVWriter csv = new CSVWriterBuilder(text).withLineEnd("\n").build()) {
             csv.writeNext(line, false);
@@ -99,6 +113,11 @@ public final class PaidLog {
             throw new UncheckedIOException("cannot append to " + file, e);
         }
         index(record);
+    }
+
+    /** v2: a request this folder's run submitted for the video (its id and URLs), even if the database never heard of it. */
+    public synchronized Optional<Record> submission(VideoKey key) {
+        return Optional.ofNullable(submissions.get(key));
     }
 
     /** What the folder's log says a file of the folder is (the latest record naming it). */
@@ -161,6 +180,10 @@ public final class PaidLog {
     }
 
     private void index(Record record) {
+        if (record.submission()) {
+            submissions.put(record.key(), record);
+            return;
+        }
         byFile.put(record.fileName(), record);
         byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record);
     }
@@ -169,11 +192,15 @@ public final class PaidLog {
     private static Record parse(String[] line, String realEndpoint) {
         try {
             if (line.length >= 12 && FORMAT.equals(line[0])) {
-                if (line[1].isEmpty() || !sha(line[3]) || !line[5].matches("\\d{1,18}") || !sha(line[6])) {
+                boolean submitted = SUBMITTED.equals(line[10]);
+                if (!sha(line[3]) || !submitted && (line[1].isEmpty() || !line[5].matches("\\d{1,18}") || !sha(line[6]))
+                        || submitted && line[9].isEmpty()) {
                     return null;
                 }
-                return new Record(line[1], new VideoKey(line[2], line[3], Integer.parseInt(line[4])), Long.parseLong(line[5]), line[6],
-                        number(line[7]), number(line[8]), line[9].isEmpty() ? null : line[9], line[10], line[11].isEmpty() ? null : line[11]);
+                return new Record(line[1], new VideoKey(line[2], line[3], Integer.parseInt(line[4])), submitted ? 0 : Long.parseLong(line[5]),
+                        line[6], number(line[7]), number(line[8]), line[9].isEmpty() ? null : line[9], line[10],
+                        line[11].isEmpty() ? null : line[11], line.length > 12 && !line[12].isEmpty() ? line[12] : null,
+                        line.length > 13 && !line[13].isEmpty() ? line[13] : null);
             }
             if (line.length >= 9 && !line[0].isEmpty() && sha(line[1]) && line[2].matches("true|false") && line[4].matches("\\d{1,18}")
                     && sha(line[5])) {

@@ -56,13 +56,13 @@ public final class Budget {
     /**
      * Reserves a video's price before it is sent. Waits while a call of the same unknown-price kind is in flight.
      *
-     * @param stopped checked while waiting: the run must stop, so stop waiting
+     * @param stopped checked while waiting: the run must stop, so stop waiting (and reserve nothing: empty)
      * @throws BudgetReachedException the call could take the spend over the limit
      */
-    public synchronized Reservation reserve(PriceBook.Kind kind, BooleanSupplier stopped) throws InterruptedException {
+    public synchronized java.util.Optional<Reservation> reserve(PriceBook.Kind kind, BooleanSupplier stopped) throws InterruptedException {
         while (limit != null && !prices.known(kind) && probing.contains(kind)) {
             if (stopped.getAsBoolean()) {
-                throw new InterruptedException("the run is stopping");
+                return java.util.Optional.empty(); // the run is stopping: no call, nothing reserved
             }
             wait(200);
         }
@@ -75,7 +75,7 @@ public final class Budget {
             probing.add(kind);
         }
         reserved = reserved.add(price);
-        return new Reservation(kind, price, probe);
+        return java.util.Optional.of(new Reservation(kind, price, probe));
     }
 
     /** The call was paid: {@code actual} is its cost, or null when the API did not say (the estimate stands). */

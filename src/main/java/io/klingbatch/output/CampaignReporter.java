@@ -165,6 +165,13 @@ public class CampaignReporter {
 
     /** What a run would do: how many videos it would copy from earlier ones, and how many it would pay for. */
     public Plan plan(Campaign campaign, String endpoint, boolean resendUncertain) {
+        return plan(campaign, endpoint, resendUncertain, List.of());
+    }
+
+    /** @param remake ids of rows a {@code --remake} will order one new take of (each format's) */
+    public Plan plan(Campaign campaign, String endpoint, boolean resendUncertain, List<String> remake) {
+        Set<String> remade = new HashSet<>();
+        remake.forEach(id -> remade.add(id.strip().toLowerCase(java.util.Locale.ROOT)));
         int[] counts = new int[8];
         FanOut fanOut = new FanOut(campaign.videos());
         Set<String> paying = new HashSet<>();
@@ -176,6 +183,16 @@ public class CampaignReporter {
             }
             if (fanOut.imageInsteadOfFormats(state.checked())) {
                 counts[7]++;
+            }
+            if (remade.contains(state.checked().row().id().toLowerCase(java.util.Locale.ROOT))) {
+                Map<String, VideoState> last = new java.util.LinkedHashMap<>();
+                state.videos().forEach(video -> last.put(video.spec().request().fingerprint(), video));
+                for (VideoState video : last.values()) {
+                    LedgerState current = video.video() == null ? null : video.video().state();
+                    if (current == LedgerState.PAID || current == LedgerState.UNCERTAIN) {
+                        counts[3]++; // one new take
+                    }
+                }
             }
             for (VideoState videoState : state.videos()) {
                 LedgerEntry video = videoState.video();

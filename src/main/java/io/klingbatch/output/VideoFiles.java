@@ -112,6 +112,19 @@ public final class VideoFiles {
         });
     }
 
+    /**
+     * v2: records a submitted request (its id and URLs) in the folder's log, forced to disk, before the database: should
+     * the database fail to record it, the next run polls it instead of calling it UNCERTAIN.
+     */
+    public void recordSubmitted(VideoKey key, String requestId, String statusUrl, String responseUrl, String campaign) {
+        log.append(new PaidLog.Record("", key, 0, "", null, null, requestId, PaidLog.SUBMITTED, campaign, statusUrl, responseUrl));
+    }
+
+    /** v2: the request the folder's log says was submitted for the video, if any. */
+    public Optional<PaidLog.Record> submission(VideoKey key) {
+        return log.submission(key);
+    }
+
     /** A file of this folder holding the video, as its log knows it (the database may have forgotten it). */
     public Optional<PaidLog.Record> find(VideoKey key) {
         return log.find(key);
@@ -270,7 +283,11 @@ public final class VideoFiles {
             PaidLog.Record there = new PaidLog.Record(moved.getFileName().toString(), record.key(), record.bytes(), record.sha256(),
                     record.cost(), record.remainingCredits(), record.requestId(), record.origin(), record.campaign());
             log.append(there);
-            ledger.moved(record.key(), target, new SavedVideo(there.fileName(), moved, there.bytes(), there.sha256()));
+            try {
+                ledger.moved(record.key(), target, new SavedVideo(there.fileName(), moved, there.bytes(), there.sha256()));
+            } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+                // the folder's log says where it went; the paid video coming in must still be saved
+            }
         });
     }
 

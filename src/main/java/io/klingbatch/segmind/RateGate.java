@@ -31,12 +31,23 @@ public final class RateGate {
 
     /** Blocks until a request may start, and counts it as started. */
     public void acquire() throws InterruptedException {
+        acquire(() -> false);
+    }
+
+    /**
+     * Blocks until a request may start and counts it as started (true), or until {@code stop} says the caller must not
+     * start one after all (false): a run that is stopping does not wait out a 429's pause.
+     */
+    public boolean acquire(java.util.function.BooleanSupplier stop) throws InterruptedException {
         while (true) {
+            if (stop.getAsBoolean()) {
+                return false;
+            }
             Duration wait = tryAcquire();
             if (wait == null) {
-                return;
+                return true;
             }
-            sleeper.sleep(wait);
+            sleeper.sleep(wait, stop);
         }
     }
 

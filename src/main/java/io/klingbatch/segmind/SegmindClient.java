@@ -174,9 +174,10 @@ public final class SegmindClient implements Closeable {
                 throw new RetryableException("the video file server answered HTTP " + code, code);
             }
             if (code != 200) {
-                // a file server's 403/404 says nothing about our key or base URL: the file is not there (any more)
-                throw new UncertainException("the video of request " + submission.requestId() + " could not be downloaded (HTTP "
-                        + code + " from " + url.getHost() + "); it was charged", code);
+                // a file server's 403/404 says nothing about our key or base URL, and results can be fetched again for an
+                // hour: asked again later (the request stays SUBMITTED; once it is gone from the API, it is UNCERTAIN)
+                throw new RetryableException("the video of request " + submission.requestId() + " could not be downloaded (HTTP "
+                        + code + " from " + url.getHost() + ")", code);
             }
             HttpEntity entity = response.getEntity();
             try (InputStream in = entity.getContent()) {
@@ -206,9 +207,9 @@ public final class SegmindClient implements Closeable {
         int attempts = 0;
         int rateLimitWaits = 0;
         while (true) {
+            java.util.function.BooleanSupplier stop = () -> abandoned || wire.cancelled();
             try {
-                gate.acquire();
-                if (!wire.sending()) {
+                if (!gate.acquire(stop) || !wire.sending()) {
                     throw (NotSentException) new NotSentException("not sent: the run is stopping, or another run took this video")
                             .attempts(attempts);
                 }
@@ -239,10 +240,11 @@ public final class SegmindClient implements Closeable {
                             + error.getMessage(), error.status(), error).attempts(attempts);
                 }
                 wire.notBilled(error.getMessage(), true);
-                pause(backoff.delay(attempts), attempts);
+                pause(backoff.delay(attempts), stop);
             } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw (RowFailedException) new RowFailedException("interrupted while waiting to send", 0, interrupted).attempts(attempts);
+                // not re-interrupted on purpose: the worker goes on to record what happened, and an interrupted thread's
+                // next file write would close the H2 database; the call was not sent
+                throw (NotSentException) new NotSentException("not sent: interrupted while waiting to send").attempts(attempts);
             }
         }
     }
@@ -257,12 +259,13 @@ public final class SegmindClient implements Closeable {
         return reset.isAfter(cap) ? cap : reset;
     }
 
-    private void pause(Duration delay, int attempts) {
+    /** A backoff wait, cut short when the run stops (the next turn of the loop then sends nothing). */
+    private void pause(Duration delay, java.util.function.BooleanSupplier stop) {
         try {
-            sleeper.sleep(delay);
+            sleeper.sleep(delay, stop);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw (RowFailedException) new RowFailedException("interrupted while waiting to retry", 0, e).attempts(attempts);
+            // not re-interrupted: see retrying
+            throw new NotSentException("not sent: interrupted while waiting to retry");
         }
     }
 

@@ -61,6 +61,7 @@ public final class SegmindSimulator implements AutoCloseable {
     private final LongAdder latencyMillis = new LongAdder();
     private final Queue<Long> arrivals = new ConcurrentLinkedQueue<>();
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private volatile java.time.Instant rateLimitedUntil;
     private volatile BigDecimal price;
     private BigDecimal credits;
 
@@ -154,6 +155,11 @@ public final class SegmindSimulator implements AutoCloseable {
     }
 
     /** The mean latency of the generations accepted from now on (a fixed latency when sigma is 0). */
+    /** Until then, every generation request is answered 429 with that reset time (rehearsing a plan's rate limit). */
+    public void rateLimitUntil(java.time.Instant until) {
+        this.rateLimitedUntil = until;
+    }
+
     public void setLatency(Duration latency) {
         if (latency == null || latency.isNegative()) {
             throw new IllegalArgumentException("latency must be zero or positive, got " + latency);
@@ -360,6 +366,12 @@ public final class SegmindSimulator implements AutoCloseable {
         }
         if (!apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
             respond(exchange, 401, "{\"error\":\"Invalid API key\"}");
+            return null;
+        }
+        java.time.Instant limitedUntil = rateLimitedUntil;
+        if (limitedUntil != null && java.time.Instant.now().isBefore(limitedUntil)) {
+            exchange.getResponseHeaders().set("x-rate-limit-reset-at-utc", limitedUntil.toString());
+            respond(exchange, 429, "{\"error\":\"Too many requests\"}");
             return null;
         }
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");

@@ -19,6 +19,11 @@ public interface Wire {
         }
     };
 
+    /** Whether the caller no longer wants the call (its run is stopping): no wait goes on for it, nothing is sent. */
+    default boolean cancelled() {
+        return false;
+    }
+
     /** Called after every wait, right before the request is sent; false: do not send (stopping, or another run took it). */
     boolean sending();
 

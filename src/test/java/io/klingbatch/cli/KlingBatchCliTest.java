@@ -351,4 +351,20 @@ class KlingBatchCliTest extends CampaignTestSupport {
         assertThat(out.toString()).doesNotContain("Campaign campaign:", "REJECTED", "Progress:")
                 .contains("Nothing to send: every video of this campaign was made already.", "Took ");
     }
+
+    @Test
+    void aRemakeStoppedByItsBudgetAndResumedWithTheSameCommandMakesOneNewTakeEach() throws Exception {
+        SERVER.stubFor(generate("kite").willReturn(WireMockApi.uniqueVideo()));
+        csv("id,prompt,duration\na,kite one,5\nb,kite two,5\n");
+        assertThat(cli("run", "campaign.csv", "--concurrency", "1")).isZero();
+
+        assertThat(cli("run", "campaign.csv", "--remake", "a,b", "--max-credits", "2.7", "--concurrency", "1")).isEqualTo(3);
+        assertThat(out.toString()).contains("Campaign campaign: 2 rows (2 valid, 0 rejected): 2 videos to pay for");
+        assertThat(WireMockApi.calls("kite one")).hasSize(2);
+        assertThat(WireMockApi.calls("kite two")).hasSize(1);
+
+        assertThat(cli("run", "campaign.csv", "--remake", "a,b", "--max-credits", "10", "--concurrency", "1")).isZero();
+        assertThat(WireMockApi.calls("kite one")).as("the same command resumed: no second new take").hasSize(2);
+        assertThat(WireMockApi.calls("kite two")).hasSize(2);
+    }
 }

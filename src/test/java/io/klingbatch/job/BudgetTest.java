@@ -85,7 +85,7 @@ class BudgetTest extends CampaignTestSupport {
         Path csv = csv(rows("quasar", 6));
         VideoKey earlier = new VideoKey(endpoint(), io.klingbatch.Sha256.of("an earlier request"), 1);
         ledger.claim(earlier, new Claim("5", "pro", BigDecimal.ONE, "campaign", "gone", null, "a-dead-process"), Optional.empty());
-        ledger.uncertain(earlier, "the connection broke after the request was sent");
+        ledger.uncertain(earlier, "the connection broke after the request was sent", Ledger.Expect.claimedBy("a-dead-process"));
         ledger.paid(new VideoKey(endpoint(), io.klingbatch.Sha256.of("a known price"), 1),
                 new io.klingbatch.ledger.SavedVideo("p.mp4", folder.resolve("p.mp4"), 1, "0".repeat(64)), "host",
                 new io.klingbatch.segmind.Billing(BigDecimal.ONE, null, null), "another campaign", "p");

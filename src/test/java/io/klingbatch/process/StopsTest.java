@@ -75,6 +75,45 @@ class StopsTest {
     }
 
     @Test
+    void aSignalDuringAFourHundredTwentyNineWaitStopsAtOnce() throws Exception {
+        writeCampaign(3);
+        try (SegmindSimulator api = api()) {
+            api.rateLimitUntil(java.time.Instant.now().plus(Duration.ofHours(3)));
+            try (ChildJvm child = child(api).systemProperty("segmind.max-rate-limit-wait", "10m").start("run", "campaign.csv")) {
+                assertThat(child.awaitOutput("Campaign campaign:", START)).as(child::describe).isTrue();
+                Thread.sleep(2000); // the first request was answered 429: the run now waits for the reset, three hours ahead
+                long signalled = System.nanoTime();
+                child.signal("INT");
+                assertThat(child.waitFor(START)).as(child::describe).isEqualTo(3);
+                assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofSeconds(20));
+            }
+            assertThat(api.paid()).isZero();
+            assertThat(ledger().values()).as("nothing claimed: a 429 gives the claim back before waiting").doesNotContain("SENT", "UNCERTAIN");
+        }
+    }
+
+    @Test
+    void aSignalUnderABudgetWhileThePriceIsStillUnknownStopsCleanly() throws Exception {
+        writeCampaign(6);
+        try (SegmindSimulator api = api()) {
+            api.hold();
+            try (ChildJvm child = child(api).start("run", "campaign.csv", "--concurrency", "3", "--max-credits", "10")) {
+                assertThat(api.awaitInFlight(1, START)).as(child::describe).isTrue(); // the one call that learns the price
+                Thread.sleep(500); // the other workers wait for it
+                child.signal("TERM");
+                assertThat(child.awaitOutput("Stopping: no new call starts", START)).as(child::describe).isTrue();
+                api.release();
+                assertThat(child.waitFor(START)).as(child::describe).isEqualTo(3);
+                assertThat(child.stdout()).contains("Stopped: interrupted (SIGTERM)").doesNotContain("cannot be reached");
+            }
+            assertThat(api.paid()).isEqualTo(1);
+            assertThat(ledger().values()).containsExactly("PAID");
+            assertThat(work.resolve("out/campaign/manifest.csv")).exists();
+            assertThat(lastExecutionStatus()).isEqualTo("STOPPED");
+        }
+    }
+
+    @Test
     void aSecondSignalAbandonsTheCallsInFlightAsUncertain() throws Exception {
         writeCampaign(4);
         try (SegmindSimulator api = api()) {
@@ -106,14 +145,14 @@ class StopsTest {
         writeCampaign(6);
         try (SegmindSimulator api = api()) {
             api.hold();
-            try (ChildJvm child = child(api).systemProperty("kling.lease.ttl", "12s").systemProperty("kling.lease.renew-every", "2s")
+            try (ChildJvm child = child(api).systemProperty("kling.lease.ttl", "30s").systemProperty("kling.lease.renew-every", "5s")
                     .start("run", "campaign.csv", "--concurrency", "2")) {
                 assertThat(api.awaitInFlight(2, START)).as(child::describe).isTrue();
                 child.signal("KILL");
                 assertThat(child.waitFor(START)).isEqualTo(137);
             }
             api.release();
-            try (ChildJvm again = child(api).systemProperty("kling.lease.ttl", "12s").systemProperty("kling.lease.renew-every", "2s")
+            try (ChildJvm again = child(api).systemProperty("kling.lease.ttl", "30s").systemProperty("kling.lease.renew-every", "5s")
                     .start("run", "campaign.csv", "--concurrency", "2")) {
                 assertThat(again.waitFor(START)).as(again::describe).isEqualTo(1);
                 assertThat(again.stdout()).contains("has stopped renewing its lease; waiting up to");

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A campaign as the command line resolved it: which CSV, where its videos go, and what its job file set.
+ * A campaign as the command line resolved it: which CSV (or .xlsx workbook), where its videos go, and what its job file set.
  *
  * @param name     the CSV's or job file's name without extension (the default output is {@code out/<name>})
  * @param source   the file the user named (a job file or the CSV itself), absolute
@@ -15,9 +15,19 @@ import java.util.Map;
  * @param options  concurrency, request rate, API shape and budget from the job file
  * @param outputChosen whether the user chose the output folder ({@code --output} or the job file's {@code output:}) rather
  *                 than taking the default {@code out/<name>}
+ * @param sheet    the job file's {@code sheet:} (the sheet of an .xlsx input to read), or null for the first sheet
+ * @param promptTemplate the job file's {@code prompt-template}, or null: the prompt is then the {@code prompt} cell
+ * @param negativePromptTemplate the job file's {@code negative-prompt-template}, or null
  */
 public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
-                       RunOptions options, boolean outputChosen) {
+                       RunOptions options, boolean outputChosen, String sheet, PromptTemplate promptTemplate,
+                       PromptTemplate negativePromptTemplate) {
+
+    /** A campaign without sheet or templates: a bare CSV, or a job file that sets neither. */
+    public Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
+                    RunOptions options, boolean outputChosen) {
+        this(name, source, csv, output, defaults, client, options, outputChosen, null, null, null);
+    }
 
     /** The folder local images are resolved against, and confined to. */
     public Path csvFolder() {
@@ -25,6 +35,7 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
     }
 
     public Campaign withOutput(Path newOutput) {
-        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true);
+        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true, sheet,
+                promptTemplate, negativePromptTemplate);
     }
 }

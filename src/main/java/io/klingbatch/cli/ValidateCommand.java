@@ -6,6 +6,7 @@ import io.klingbatch.ledger.Endpoint;
 import io.klingbatch.money.CostEstimate;
 import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.output.Plan;
+import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckedRow;
 import io.klingbatch.segmind.SegmindProperties;
 import java.math.RoundingMode;
@@ -63,6 +64,7 @@ final class ValidateCommand implements Callable<Integer> {
             cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
                     + String.join(", ", unknown) + ".");
         }
+        cli.bean(CampaignChecks.class).notes(campaign).forEach(cli.console::say); // Windows-1252 read; the first filled templates
         Plan plan = reporter.plan(campaign, endpoint, false);
         CostEstimate estimate = reporter.estimate(campaign, endpoint, null);
         cli.console.say("Estimated cost of the " + plan.valid() + " valid rows: about " + estimate.total().setScale(2, RoundingMode.HALF_UP)

@@ -133,10 +133,10 @@ class CsvExportsTest {
     /** Only the header decides: semicolons inside data cells, or inside a quoted header name, do not make a semicolon file. */
     @Test
     void theHeaderLineAloneDecidesTheDelimiter() throws IOException {
-        Path file = write("\"id;name\",prompt\na,\"x; y; z\"\n".getBytes(StandardCharsets.UTF_8));
+        Path file = write("\"id;name;note\",prompt\na,\"x; y; z\"\n".getBytes(StandardCharsets.UTF_8));
 
         try (CampaignCsv csv = CampaignCsv.open(file)) {
-            assertThat(csv.unknownColumns()).containsExactly("id;name");
+            assertThat(csv.unknownColumns()).containsExactly("id;name;note");
             assertThat(csv.next().cell(Columns.PROMPT)).isEqualTo("x; y; z");
         }
         Path single = write("prompt\na cat; a dog\n".getBytes(StandardCharsets.UTF_8));

@@ -209,6 +209,7 @@ class XlsxCampaignTest {
     void fileErrorsNameTheSheetsRow() throws IOException {
         Map<String, Consumer<Worksheet>> sheets = new LinkedHashMap<>();
         sheets.put("Prompts", sheet -> {
+            sheet.style(0, 0).fillColor("FFFF00").set(); // a coloured title row with nothing in it: not the header
             sheet.value(2, 0, "id");
             sheet.value(2, 1, "promt");
             sheet.value(3, 0, "a");

@@ -9,6 +9,8 @@ import java.io.Closeable;
  */
 interface Records extends Closeable {
 
+    int[] NO_COLUMNS = new int[0];
+
     /** The next record (its cells as text, possibly blank), or null at the end. */
     String[] next();
 
@@ -20,7 +22,7 @@ interface Records extends Closeable {
 
     /** The columns (0-based) of the last record whose cell holds a spreadsheet error ({@code #DIV/0!}); none for a CSV. */
     default int[] errorColumns() {
-        return new int[0];
+        return NO_COLUMNS;
     }
 
     /** What the console should say once about how the file was read (an encoding guessed), or null. */

@@ -33,7 +33,7 @@ final class XlsxRecords implements Records {
     private static final Set<String> ERRORS = Set.of("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
             "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!");
     private static final MathContext EXCEL_DIGITS = new MathContext(15);
-    private static final int[] NONE = new int[0];
+    private static final int[] NONE = NO_COLUMNS;
 
     private final Path file;
     private final String sheetName;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A campaign as the command line resolved it: which CSV, where its videos go, and what its job file set.
+ * A campaign as the command line resolved it: which CSV (or .xlsx workbook), where its videos go, and what its job file set.
  *
  * @param name     the CSV's or job file's name without extension (the default output is {@code out/<name>})
  * @param source   the file the user named (a job file or the CSV itself), absolute
@@ -16,13 +16,18 @@ import java.util.Map;
  * @param outputChosen whether the user chose the output folder ({@code --output} or the job file's {@code output:}) rather
  *                 than taking the default {@code out/<name>}
  * @param videos   formats, takes and file names of the videos each row makes
+ * @param sheet    the job file's {@code sheet:} (the sheet of an .xlsx input to read), or null for the first sheet
+ * @param promptTemplate the job file's {@code prompt-template}, or null: the prompt is then the {@code prompt} cell
+ * @param negativePromptTemplate the job file's {@code negative-prompt-template}, or null
  */
 public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
-                       RunOptions options, boolean outputChosen, VideoOptions videos) {
+                       RunOptions options, boolean outputChosen, VideoOptions videos, String sheet, PromptTemplate promptTemplate,
+                       PromptTemplate negativePromptTemplate) {
 
+    /** A campaign of one video per row, without sheet or templates: a bare CSV, or a job file that sets none of them. */
     public Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
                     RunOptions options, boolean outputChosen) {
-        this(name, source, csv, output, defaults, client, options, outputChosen, VideoOptions.NONE);
+        this(name, source, csv, output, defaults, client, options, outputChosen, VideoOptions.NONE, null, null, null);
     }
 
     /** The folder local images are resolved against, and confined to. */
@@ -31,11 +36,13 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
     }
 
     public Campaign withOutput(Path newOutput) {
-        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true, videos);
+        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true, videos, sheet,
+                promptTemplate, negativePromptTemplate);
     }
 
     /** This campaign with N takes of each video ({@code --takes N}). */
     public Campaign withTakes(int takes) {
-        return new Campaign(name, source, csv, output, defaults, client, options, outputChosen, videos.withTakes(takes));
+        return new Campaign(name, source, csv, output, defaults, client, options, outputChosen, videos.withTakes(takes), sheet,
+                promptTemplate, negativePromptTemplate);
     }
 }

@@ -1,98 +1,124 @@
 package io.klingbatch.campaign;
 
-import com.opencsv.CSVReader;
-import com.opencsv.CSVReaderBuilder;
-import com.opencsv.RFC4180ParserBuilder;
-import com.opencsv.exceptions.CsvValidationException;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Reads a campaign CSV one {@link PromptRow} at a time, in constant memory but for the set of ids seen.
+ * Reads a campaign file one {@link PromptRow} at a time, in constant memory but for the set of ids seen: a CSV as
+ * spreadsheets export it ({@link CsvRecords}: comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252) or a sheet of an
+ * .xlsx workbook ({@link XlsxRecords}).
  *
- * <p>RFC 4180 (quoted commas, doubled quotes, line breaks inside quotes), UTF-8 with or without BOM, CRLF or LF.
- * Columns are found by name in any order. Anything that makes the whole file unusable (binary, not UTF-8,
- * empty, no {@code prompt} column, an unclosed quote) is a {@link CampaignFileException} naming the file and
- * line; anything wrong with one row travels with the row, so the rest of the file goes on.
+ * <p>Columns are found by name in any order ({@link Header}). Anything that makes the whole file unusable (binary,
+ * an encoding it is not, empty, no {@code prompt} column, a near-miss column name, an unclosed quote, a template's
+ * placeholder with no column) is a {@link CampaignFileException} naming the file and line (a sheet's row); anything
+ * wrong with one row travels with the row, so the rest of the file goes on.
  *
  * <p>Duplicate ids ({@link IdSet}) are found here rather than in the validator so that a restarted step, which re-reads the
  * rows before its saved position, knows them again.
  */
 public final class CampaignCsv implements Closeable {
 
-    private static final int BINARY_SNIFF_BYTES = 8192;
+    static final int SNIFF_BYTES = 8192;
 
     private final Path file;
-    private final CSVReader csv;
-    private final Map<String, Integer> columnIndex = new LinkedHashMap<>();
-    private final List<String> unknownColumns = new ArrayList<>();
-    private final int headerWidth;
-    private final Map<String, Integer> columns;
+    private final Records records;
+    private final Header header;
     private final IdSet ids;
     private int rows;
 
-    private CampaignCsv(Path file, CSVReader csv, long bytes) {
-        this.file = file;
-        this.csv = csv;
-        this.ids = new IdSet(bytes / 128); // a campaign row is rarely shorter than ~100 bytes
-        String[] header = readRecord(1);
-        if (header == null || isBlank(header)) {
-            throw new CampaignFileException(file, "the file is empty: it needs a header row with at least a 'prompt' column");
-        }
-        for (int i = 0; i < header.length; i++) {
-            String name = header[i].strip().toLowerCase(Locale.ROOT);
-            if (Columns.ALL.contains(name)) {
-                if (columnIndex.putIfAbsent(name, i) != null) {
-                    throw new CampaignFileException(file, 1, "the header names column '" + name + "' twice");
-                }
-            } else if (!name.isEmpty()) {
-                unknownColumns.add(header[i].strip());
+    /**
+     * What the job file adds to reading a campaign file: which sheet, and the templates whose placeholders must be
+     * columns (and whose columns are neither warned about nor taken for typos).
+     */
+    record Use(Path jobFile, String sheet, PromptTemplate prompt, PromptTemplate negativePrompt, PromptTemplate names) {
+
+        static final Use NONE = new Use(null, null, null, null, null);
+
+        /** The templates whose placeholders are columns: the prompts', and the file names' ({@code name-pattern}). */
+        void each(Consumer<PromptTemplate> action) {
+            if (prompt != null) {
+                action.accept(prompt);
+            }
+            if (negativePrompt != null) {
+                action.accept(negativePrompt);
+            }
+            if (names != null) {
+                action.accept(names);
             }
         }
-        if (!columnIndex.containsKey(Columns.PROMPT)) {
-            throw new CampaignFileException(file, 1, "the header has no 'prompt' column (found: " + String.join(", ", header) + ")");
-        }
-        this.headerWidth = header.length;
-        this.columns = Map.copyOf(columnIndex); // immutable: the fastest lookups, shared by every row
     }
 
-    /** Opens a campaign CSV and reads its header. */
+    private CampaignCsv(Path file, Records records, long bytes, Use use) {
+        this.file = file;
+        this.records = records;
+        this.ids = new IdSet(bytes / 128); // a campaign row is rarely shorter than ~100 bytes
+        String[] first = records.next();
+        while (first != null && isBlank(first) && records instanceof XlsxRecords) {
+            first = records.next(); // a sheet's header is its first row with something in it
+        }
+        if (first == null || isBlank(first)) {
+            throw new CampaignFileException(file, "the file is empty: it needs a header row with at least a 'prompt' column");
+        }
+        this.header = Header.read(first, file, records.place(records.line()), use);
+    }
+
+    /** Opens a campaign file (a CSV, or an .xlsx workbook's first sheet) and reads its header. */
     public static CampaignCsv open(Path file) {
+        return open(file, Use.NONE);
+    }
+
+    /** Opens a campaign's file as its job file says: the sheet it names, the columns its templates use. */
+    public static CampaignCsv open(Campaign campaign) {
+        return open(campaign.csv(), use(campaign));
+    }
+
+    private static Use use(Campaign campaign) {
+        String pattern = campaign.videos().namePattern();
+        return new Use(campaign.source(), campaign.sheet(), campaign.promptTemplate(), campaign.negativePromptTemplate(),
+                pattern.equals(VideoOptions.DEFAULT_NAME) ? null : VideoOptions.columnsOf(pattern));
+    }
+
+    private static CampaignCsv open(Path file, Use use) {
+        Records records = records(file, use);
+        try {
+            return new CampaignCsv(file, records, Files.size(file), use);
+        } catch (IOException e) {
+            records.close();
+            throw new CampaignFileException(file, "cannot be read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            records.close();
+            throw e;
+        }
+    }
+
+    private static Records records(Path file, Use use) {
         try {
             InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
-            rejectBinary(file, in);
-            skipBom(in);
-            Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT));
-            CSVReader csv = new CSVReaderBuilder(reader)
-                    .withCSVParser(new RFC4180ParserBuilder().build())
-                    .withKeepCarriageReturn(false)
-                    .build();
             try {
-                return new CampaignCsv(file, csv, Files.size(file));
-            } catch (RuntimeException e) {
-                csv.close();
+                in.mark(SNIFF_BYTES);
+                byte[] head = in.readNBytes(SNIFF_BYTES);
+                in.reset();
+                if (XlsxRecords.isWorkbook(head)) {
+                    in.close();
+                    return XlsxRecords.open(file, use.sheet(), use.jobFile());
+                }
+                if (head.length >= 4 && (head[0] & 0xFF) == 0xD0 && (head[1] & 0xFF) == 0xCF && head[2] == 0x11 && (head[3] & 0xFF) == 0xE0) {
+                    throw new CampaignFileException(file, "is an Excel 97-2003 workbook (.xls): save it as .xlsx or as CSV UTF-8");
+                }
+                if (use.sheet() != null) {
+                    throw new CampaignFileException(use.jobFile(), "'sheet: " + use.sheet() + "' names a sheet of an .xlsx workbook, but "
+                            + file.getFileName() + " is a CSV");
+                }
+                return CsvRecords.open(file, in, head);
+            } catch (IOException | RuntimeException e) {
+                in.close();
                 throw e;
             }
         } catch (NoSuchFileException e) {
@@ -105,16 +131,36 @@ public final class CampaignCsv implements Closeable {
     /** How many data rows the file has (blank lines are not rows); the file must be usable. */
     public static int countRows(Path file) {
         try (CampaignCsv csv = open(file)) {
-            while (csv.next() != null) {
-                // counting
-            }
-            return csv.rows;
+            return csv.countRest();
         }
     }
 
-    /** Columns in the header that kling-batch does not know (to warn about once). */
+    /** How many data rows the campaign's file (its sheet) has; the file must be usable. */
+    public static int countRows(Campaign campaign) {
+        try (CampaignCsv csv = open(campaign)) {
+            return csv.countRest();
+        }
+    }
+
+    private int countRest() {
+        while (next() != null) {
+            // counting
+        }
+        return rows;
+    }
+
+    /**
+     * What the console should say once about how the campaign's file was read, or null: a CSV that is not UTF-8 is read
+     * as Windows-1252, and saying so lets the user fix the export. Reads the file only up to its first byte that is not
+     * ASCII.
+     */
+    public static String readingNote(Campaign campaign) {
+        return CsvRecords.windows1252Note(campaign.csv());
+    }
+
+    /** Columns in the header that kling-batch does not know and no template uses (to warn about once). */
     public List<String> unknownColumns() {
-        return List.copyOf(unknownColumns);
+        return header.unknown;
     }
 
     public Path file() {
@@ -124,77 +170,39 @@ public final class CampaignCsv implements Closeable {
     /** The next row, or null at the end of the file. */
     public PromptRow next() {
         String[] record;
-        int line;
         do {
-            line = (int) csv.getLinesRead() + 1;
-            record = readRecord(line);
+            record = records.next();
             if (record == null) {
                 return null;
             }
         } while (isBlank(record));
+        int line = records.line();
         rows++;
-        Map<String, String> cells = new Cells(columns, record);
+        Cells cells = new Cells(header.columns, record);
         String id = cells.getOrDefault(Columns.ID, "").strip();
         if (id.isEmpty()) {
             id = "row-" + rows;
         }
         int first = ids.putIfAbsent(id, rows);
-        String shapeError = record.length > headerWidth
-                ? "the row has " + record.length + " cells but the header has " + headerWidth
+        String shapeError = record.length > header.width
+                ? "the row has " + record.length + " cells but the header has " + header.width
                 : null;
+        for (int column : records.errorColumns()) {
+            if (header.used(column)) {
+                String error = "cell " + columnLetters(column) + line + " (" + header.name(column) + ") holds the spreadsheet error " + record[column];
+                shapeError = shapeError == null ? error : shapeError + "; " + error;
+            }
+        }
         return new PromptRow(rows, line, id, cells, first, shapeError);
     }
 
-    /** @param line where the record starts: an unclosed quote is reported there, not where the file ended */
-    private String[] readRecord(int line) {
-        try {
-            return csv.readNext();
-        } catch (CharacterCodingException e) {
-            throw new CampaignFileException(file, lineOfBadByte(file), "is not UTF-8 text");
-        } catch (IOException | CsvValidationException e) {
-            throw new CampaignFileException(file, line, describe(e));
+    /** A spreadsheet's name for a column: A, B, ..., Z, AA, ... */
+    static String columnLetters(int index) {
+        StringBuilder letters = new StringBuilder();
+        for (int n = index + 1; n > 0; n = (n - 1) / 26) {
+            letters.insert(0, (char) ('A' + (n - 1) % 26));
         }
-    }
-
-    /**
-     * The line of the first byte that is not UTF-8. The reader decodes ahead in blocks, so its own position is
-     * not that line; this second pass runs only on the error path.
-     */
-    static int lineOfBadByte(Path file) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.allocate(8192);
-        CharBuffer out = CharBuffer.allocate(8192);
-        int line = 1;
-        try (ReadableByteChannel channel = Files.newByteChannel(file)) {
-            while (true) {
-                boolean end = channel.read(in) < 0;
-                in.flip();
-                CoderResult result = decoder.decode(in, out, end);
-                out.flip();
-                while (out.hasRemaining()) {
-                    if (out.get() == '\n') {
-                        line++;
-                    }
-                }
-                out.clear();
-                if (result.isError() || end) {
-                    return line;
-                }
-                in.compact();
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static String describe(Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (message.toLowerCase(Locale.ROOT).contains("quote")) {
-            return "a quoted field is never closed (a '\"' is missing)";
-        }
-        return message;
+        return letters.toString();
     }
 
     private static boolean isBlank(String[] record) {
@@ -206,31 +214,8 @@ public final class CampaignCsv implements Closeable {
         return true;
     }
 
-    private static void rejectBinary(Path file, InputStream in) throws IOException {
-        in.mark(BINARY_SNIFF_BYTES);
-        byte[] head = in.readNBytes(BINARY_SNIFF_BYTES);
-        in.reset();
-        for (byte b : head) {
-            if (b == 0) {
-                throw new CampaignFileException(file, "is a binary file, not a CSV");
-            }
-        }
-    }
-
-    private static void skipBom(InputStream in) throws IOException {
-        in.mark(3);
-        byte[] bom = in.readNBytes(3);
-        if (!(bom.length == 3 && (bom[0] & 0xFF) == 0xEF && (bom[1] & 0xFF) == 0xBB && (bom[2] & 0xFF) == 0xBF)) {
-            in.reset();
-        }
-    }
-
     @Override
     public void close() {
-        try {
-            csv.close();
-        } catch (IOException ignored) {
-            // read-only file: nothing to lose
-        }
+        records.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.klingbatch.campaign;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
 
 /**
@@ -10,13 +11,22 @@ import org.springframework.batch.infrastructure.item.support.AbstractItemCountin
  */
 public class CampaignItemReader extends AbstractItemCountingItemStreamItemReader<PromptRow> {
 
-    private final Path file;
+    private final Supplier<CampaignCsv> opener;
     private final int first;
     private CampaignCsv csv;
 
-    /** Reads data rows {@code first} to {@code last} (1-based, inclusive). */
+    /** Reads data rows {@code first} to {@code last} (1-based, inclusive) of a bare CSV or workbook. */
     public CampaignItemReader(Path file, int first, int last) {
-        this.file = file;
+        this(() -> CampaignCsv.open(file), first, last);
+    }
+
+    /** Reads data rows {@code first} to {@code last} (1-based, inclusive) of a campaign's file, as its job file says (sheet, templates). */
+    public CampaignItemReader(Campaign campaign, int first, int last) {
+        this(() -> CampaignCsv.open(campaign), first, last);
+    }
+
+    private CampaignItemReader(Supplier<CampaignCsv> opener, int first, int last) {
+        this.opener = opener;
         this.first = first;
         setName("campaignCsv");
         setMaxItemCount(Math.max(1, last - first + 1)); // an empty range (no data rows) reads nothing anyway
@@ -24,7 +34,7 @@ public class CampaignItemReader extends AbstractItemCountingItemStreamItemReader
 
     @Override
     protected void doOpen() {
-        csv = CampaignCsv.open(file);
+        csv = opener.get();
         for (int row = 1; row < first && csv.next() != null; row++) {
             // rows of other partitions: only their ids matter here
         }

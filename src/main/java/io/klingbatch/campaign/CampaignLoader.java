@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +33,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
 public final class CampaignLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute", "api", "max-credits",
-            "formats", "takes", "name-pattern");
+            "formats", "takes", "name-pattern", "sheet", "prompt-template", "negative-prompt-template");
     private static final Set<String> CLIENT_KEYS = Set.of("max-attempts", "base-delay", "connect-timeout", "response-timeout");
 
     private final Path workingDirectory;
@@ -76,9 +77,51 @@ public final class CampaignLoader {
                 api(jobFile, yaml.get("api")), credits(jobFile, yaml.get("max-credits")));
         Integer takes = wholeNumber(jobFile, yaml, "", "takes");
         VideoOptions videos = new VideoOptions(formats(jobFile, yaml.get("formats")), takes == null ? 1 : takes,
-                yaml.get("name-pattern") == null ? null : String.valueOf(yaml.get("name-pattern")));
+                namePattern(jobFile, yaml.get("name-pattern")));
         return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), options,
-                output != null && !String.valueOf(output).isBlank(), videos);
+                output != null && !String.valueOf(output).isBlank(), videos, sheet(jobFile, yaml.get("sheet")),
+                template(jobFile, "prompt-template", yaml.get("prompt-template")),
+                template(jobFile, "negative-prompt-template", yaml.get("negative-prompt-template")));
+    }
+
+    private static String namePattern(Path jobFile, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof String text)) {
+            throw new CampaignFileException(jobFile, "'name-pattern' must be text; quote it when it starts with a brace (name-pattern: \"{product}-{city}\")");
+        }
+        try {
+            VideoOptions.columnsOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new CampaignFileException(jobFile, "'name-pattern' " + e.getMessage());
+        }
+        return text;
+    }
+
+    private static String sheet(Path jobFile, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof String name) || name.isBlank()) {
+            throw new CampaignFileException(jobFile, "'sheet' must name a sheet of the .xlsx input (got '" + raw + "')");
+        }
+        return name.strip();
+    }
+
+    private static PromptTemplate template(Path jobFile, String key, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof String text)) {
+            throw new CampaignFileException(jobFile, "'" + key + "' must be text; quote it when it starts with a brace ("
+                    + key + ": \"{product} on a beach\")");
+        }
+        try {
+            return PromptTemplate.parse(key, text);
+        } catch (IllegalArgumentException e) {
+            throw new CampaignFileException(jobFile, "'" + key + "' " + e.getMessage());
+        }
     }
 
     /** {@code formats: [16:9, 9:16]} or {@code formats: "16:9, 9:16"}: aspect ratios every row is made in, each checked. */
@@ -226,6 +269,21 @@ public final class CampaignLoader {
         return new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, textOnly);
     }
 
+    /** Whether the line (0-based) or the one before it gives a template: YAML reads {@code {product} ...} as a mapping. */
+    private static boolean templateLine(Path jobFile, int line) {
+        try {
+            List<String> lines = Files.readAllLines(jobFile, StandardCharsets.UTF_8);
+            for (int i = Math.max(0, line - 1); i <= line && i < lines.size(); i++) {
+                if (lines.get(i).contains("template:")) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // only a hint
+        }
+        return false;
+    }
+
     private static Map<String, Object> readYaml(Path jobFile) {
         try (Reader reader = Files.newBufferedReader(jobFile, StandardCharsets.UTF_8)) {
             Object root = plainYaml().load(reader);
@@ -236,7 +294,9 @@ public final class CampaignLoader {
         } catch (NoSuchFileException e) {
             throw new CampaignFileException(jobFile, "no such file");
         } catch (MarkedYAMLException e) {
-            throw new CampaignFileException(jobFile, e.getProblemMark().getLine() + 1, "is not valid YAML: " + e.getProblem());
+            throw new CampaignFileException(jobFile, e.getProblemMark().getLine() + 1, "is not valid YAML: " + e.getProblem()
+                    + (templateLine(jobFile, e.getProblemMark().getLine()) ? " (quote a template that starts with a brace: "
+                    + "prompt-template: \"{product} on a beach\")" : ""));
         } catch (YAMLException | IOException e) {
             throw new CampaignFileException(jobFile, "cannot be read: " + e.getMessage());
         }

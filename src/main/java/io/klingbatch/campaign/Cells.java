@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A row's known cells as a read-only map over the record the parser returned: the header's column positions are
- * shared by every row, so a million-row {@code validate} does not build a million hash maps.
+ * A row's cells as a read-only map over the record the parser returned, by normalized column name (known columns and
+ * the others, which templates may use): the header's column positions are shared by every row, so a million-row
+ * {@code validate} does not build a million hash maps.
  */
 final class Cells extends AbstractMap<String, String> {
 

@@ -2,7 +2,11 @@ package io.klingbatch.campaign;
 
 import java.util.List;
 
-/** The CSV columns kling-batch understands; any other column is warned about once and ignored. */
+/**
+ * The CSV columns kling-batch understands. Any other column is kept for templates ({@code {column}} in a job file's
+ * {@code prompt-template}); one that no template uses is warned about once, or refused when it is a near miss of a
+ * known name ({@code promt}).
+ */
 public final class Columns {
 
     public static final String ID = "id";
@@ -27,5 +31,29 @@ public final class Columns {
     public static final List<String> DEFAULTABLE = List.of(NEGATIVE_PROMPT, CFG_SCALE, DURATION, MODE, ASPECT_RATIO, IMAGE_URL);
 
     private Columns() {
+    }
+
+    /**
+     * A header's or placeholder's name as kling-batch compares it: without surrounding spaces, lower case, and each run
+     * of spaces, hyphens or underscores inside as one underscore ({@code Aspect Ratio} and {@code aspect-ratio} are
+     * {@code aspect_ratio}).
+     */
+    public static String normalize(String name) {
+        String stripped = name.strip();
+        StringBuilder out = new StringBuilder(stripped.length());
+        boolean gap = false;
+        for (int i = 0; i < stripped.length(); i++) {
+            char c = stripped.charAt(i);
+            if (c == ' ' || c == '-' || c == '_' || c == '\u00A0' || Character.isWhitespace(c)) {
+                gap = true;
+            } else {
+                if (gap && out.length() > 0) {
+                    out.append('_');
+                }
+                gap = false;
+                out.append(Character.toLowerCase(c));
+            }
+        }
+        return out.toString();
     }
 }

@@ -21,6 +21,21 @@ public record VideoOptions(List<String> formats, int takes, String namePattern) 
         namePattern = namePattern == null || namePattern.isBlank() ? DEFAULT_NAME : namePattern.strip();
     }
 
+    /**
+     * The name pattern's placeholders as a template whose columns the campaign file must have: every placeholder but
+     * {@code {id}} (a row without an id column gets one) and {@code {format}} (not a column).
+     *
+     * @throws IllegalArgumentException when a brace is unmatched
+     */
+    static PromptTemplate columnsOf(String namePattern) {
+        return PromptTemplate.parse("name-pattern", namePattern);
+    }
+
+    /** Whether {@code column}, a placeholder of a name pattern, is filled from somewhere else than a cell of that name. */
+    static boolean notACell(String column) {
+        return column.equals(Columns.ID) || column.equals("format");
+    }
+
     public VideoOptions withTakes(int newTakes) {
         return new VideoOptions(formats, newTakes, namePattern);
     }

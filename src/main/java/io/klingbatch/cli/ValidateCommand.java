@@ -6,6 +6,7 @@ import io.klingbatch.ledger.Endpoint;
 import io.klingbatch.money.CostEstimate;
 import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.output.Plan;
+import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.CheckedRow;
 import io.klingbatch.segmind.SegmindProperties;
 import java.math.RoundingMode;
@@ -69,6 +70,7 @@ final class ValidateCommand implements Callable<Integer> {
             cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
                     + String.join(", ", unknown) + ".");
         }
+        cli.bean(CampaignChecks.class).notes(campaign).forEach(cli.console::say); // Windows-1252 read; the first filled templates
         Plan plan = reporter.plan(campaign, endpoint, false);
         if (plan.imageRows() > 0) {
             cli.console.say("Note: " + Words.rows(plan.imageRows()) + " with an image make one video each, not one per format: the API "

@@ -108,7 +108,7 @@ class CampaignJobConfiguration {
     @StepScope
     CampaignItemReader campaignReader(@Value("#{stepExecution}") StepExecution stepExecution, ExecutionRuns runs) {
         var range = stepExecution.getExecutionContext();
-        return new CampaignItemReader(runs.of(stepExecution).campaign().csv(),
+        return new CampaignItemReader(runs.of(stepExecution).campaign(),
                 range.getInt(RowRangePartitioner.FIRST), range.getInt(RowRangePartitioner.LAST));
     }
 
@@ -139,7 +139,7 @@ class CampaignJobConfiguration {
     private static int rows(StepExecution manager, ExecutionRuns runs) {
         var context = manager.getExecutionContext();
         if (!context.containsKey(ROWS)) {
-            context.putInt(ROWS, CampaignCsv.countRows(runs.of(manager).campaign().csv()));
+            context.putInt(ROWS, CampaignCsv.countRows(runs.of(manager).campaign()));
         }
         return context.getInt(ROWS);
     }

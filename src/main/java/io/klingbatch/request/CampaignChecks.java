@@ -22,6 +22,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class CampaignChecks {
 
+    private static final int PREVIEW_ROWS = 3;
+
     private final RequestProperties properties;
 
     CampaignChecks(RequestProperties properties) {
@@ -30,7 +32,8 @@ public class CampaignChecks {
 
     /** The validator for a campaign's rows; a bad default in the job file makes the whole campaign unusable. */
     public RequestValidator validatorFor(Campaign campaign) {
-        RequestValidator validator = new RequestValidator(properties, campaign.defaults(), campaign.csvFolder());
+        RequestValidator validator = new RequestValidator(properties, campaign.defaults(), campaign.csvFolder(), campaign.promptTemplate(),
+                campaign.negativePromptTemplate());
         List<FieldError> errors = validator.checkDefaults();
         if (!errors.isEmpty()) {
             throw new CampaignFileException(campaign.source(), "bad default: " + errors.get(0).field() + " " + errors.get(0).message());
@@ -48,7 +51,7 @@ public class CampaignChecks {
         RequestValidator validator = validatorFor(campaign);
         FanOut fanOut = new FanOut(campaign.videos());
         FanOut.Names names = new FanOut.Names();
-        try (CampaignCsv csv = CampaignCsv.open(campaign.csv()); ReadAhead rows = new ReadAhead(csv)) {
+        try (CampaignCsv csv = CampaignCsv.open(campaign); ReadAhead rows = new ReadAhead(csv)) {
             boolean any = false;
             while (rows.hasNext()) {
                 for (PromptRow row : rows.next()) {
@@ -85,6 +88,45 @@ public class CampaignChecks {
             CheckedRow clash = nameClashes.get(row.row());
             return clash != null ? clash : fanOut.apply(validator.check(row));
         });
+    }
+
+    /**
+     * What {@code validate} says once about the campaign's file besides its rows: that a CSV was read as Windows-1252
+     * (it is not UTF-8), and, when the job file has templates, the first three prompts they fill, as they will be sent.
+     * Reads no further than it needs (the first non-ASCII byte; the first rows).
+     */
+    public List<String> notes(Campaign campaign) {
+        List<String> notes = new ArrayList<>();
+        String reading = CampaignCsv.readingNote(campaign);
+        if (reading != null) {
+            notes.add(reading);
+        }
+        if (campaign.promptTemplate() == null && campaign.negativePromptTemplate() == null) {
+            return notes;
+        }
+        RequestValidator validator = validatorFor(campaign);
+        List<String> filled = new ArrayList<>();
+        int shown = 0;
+        try (CampaignCsv csv = CampaignCsv.open(campaign)) {
+            for (PromptRow row = csv.next(); row != null && shown < PREVIEW_ROWS; row = csv.next()) {
+                if (validator.check(row) instanceof CheckedRow.Accepted accepted) {
+                    shown++;
+                    String where = "  row " + row.row() + " (id " + row.id() + "): ";
+                    if (campaign.promptTemplate() != null) {
+                        filled.add(where + "prompt: " + accepted.request().prompt());
+                    }
+                    if (campaign.negativePromptTemplate() != null) {
+                        filled.add(where + "negative_prompt: " + accepted.request().negativePrompt());
+                    }
+                }
+            }
+        }
+        String templates = campaign.promptTemplate() != null && campaign.negativePromptTemplate() != null
+                ? "prompt-template and negative-prompt-template" : campaign.promptTemplate() != null ? "prompt-template" : "negative-prompt-template";
+        notes.add(filled.isEmpty() ? "No row of " + campaign.csv().getFileName() + " is valid, so " + templates + " fills no prompt."
+                : "The first valid rows of " + campaign.csv().getFileName() + " with " + templates + " filled, as they will be sent:");
+        notes.addAll(filled);
+        return notes;
     }
 
     /**

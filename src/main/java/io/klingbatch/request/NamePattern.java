@@ -48,7 +48,7 @@ final class NamePattern {
                 name.append('}');
                 continue;
             }
-            String column = matcher.group(1).strip().toLowerCase(Locale.ROOT);
+            String column = Columns.normalize(matcher.group(1));
             if (column.equals("format")) {
                 hasFormat = true;
                 name.append(format == null ? "" : format.replace(':', 'x'));

@@ -2,6 +2,7 @@ package io.klingbatch.request;
 
 import io.klingbatch.campaign.Columns;
 import io.klingbatch.campaign.PromptRow;
+import io.klingbatch.campaign.PromptTemplate;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,15 +15,28 @@ import java.util.Map;
  * <p>An empty cell takes the job file's default if it sets one, else the API's. Every check runs, so a row
  * with three problems says all three at once instead of one per run. No network, no API: {@code validate},
  * the step and the manifest all use this one class, so they can never disagree about a row.
+ *
+ * <p>With a job file's {@code prompt-template} (or {@code negative-prompt-template}) the prompt is the template filled
+ * from the row's cells, here, so what {@code validate} shows, what is sent and what the request's fingerprint covers
+ * are the same text; an empty cell a placeholder needs rejects the row, naming the placeholder.
  */
 public final class RequestValidator {
-
 
     private final List<String> allowedModes;
     private final Map<String, String> defaults;
     private final ImageChecker images;
+    private final PromptTemplate promptTemplate;
+    private final PromptTemplate negativeTemplate;
 
     public RequestValidator(RequestProperties properties, Map<String, String> defaults, Path csvFolder) {
+        this(properties, defaults, csvFolder, null, null);
+    }
+
+    /** @param promptTemplate the job file's {@code prompt-template} or null; likewise {@code negativeTemplate} */
+    public RequestValidator(RequestProperties properties, Map<String, String> defaults, Path csvFolder, PromptTemplate promptTemplate,
+                            PromptTemplate negativeTemplate) {
+        this.promptTemplate = promptTemplate;
+        this.negativeTemplate = negativeTemplate;
         this.allowedModes = List.copyOf(properties.allowedModes());
         Map<String, String> usable = new java.util.HashMap<>();
         defaults.forEach((column, value) -> {
@@ -38,7 +52,7 @@ public final class RequestValidator {
     public List<FieldError> checkDefaults() {
         List<FieldError> errors = new ArrayList<>();
         PromptRow probe = new PromptRow(0, 0, "defaults", Map.of(Columns.PROMPT, "probe"), 0, null);
-        check(probe, errors);
+        check(probe, errors, false);
         return errors;
     }
 
@@ -48,7 +62,7 @@ public final class RequestValidator {
             errors.add(new FieldError("row", row.shapeError()));
         }
         checkId(row, errors);
-        VideoRequest request = check(row, errors);
+        VideoRequest request = check(row, errors, true);
         return errors.isEmpty() ? new CheckedRow.Accepted(row, request) : new CheckedRow.Rejected(row, List.copyOf(errors));
     }
 
@@ -80,15 +94,26 @@ public final class RequestValidator {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
     }
 
-    private VideoRequest check(PromptRow row, List<FieldError> errors) {
-        String prompt = row.cell(Columns.PROMPT).strip();
-        if (prompt.isEmpty()) {
-            errors.add(new FieldError(Columns.PROMPT, "is empty; every row needs a prompt"));
+    /** @param templates whether to fill the job file's templates (not for the defaults on their own) */
+    private VideoRequest check(PromptRow row, List<FieldError> errors, boolean templates) {
+        String prompt;
+        if (templates && promptTemplate != null) {
+            prompt = filled(promptTemplate, Columns.PROMPT, row, errors);
         } else {
-            checkLength(Columns.PROMPT, prompt, errors);
+            prompt = row.cell(Columns.PROMPT).strip();
+            if (prompt.isEmpty()) {
+                errors.add(new FieldError(Columns.PROMPT, "is empty; every row needs a prompt"));
+            } else {
+                checkLength(Columns.PROMPT, prompt, "", errors);
+            }
         }
-        String negative = value(row, Columns.NEGATIVE_PROMPT, ApiDefaults.NEGATIVE_PROMPT);
-        checkLength(Columns.NEGATIVE_PROMPT, negative, errors);
+        String negative;
+        if (templates && negativeTemplate != null) {
+            negative = filled(negativeTemplate, Columns.NEGATIVE_PROMPT, row, errors);
+        } else {
+            negative = value(row, Columns.NEGATIVE_PROMPT, ApiDefaults.NEGATIVE_PROMPT);
+            checkLength(Columns.NEGATIVE_PROMPT, negative, "", errors);
+        }
         BigDecimal cfgScale = cfgScale(value(row, Columns.CFG_SCALE, null), errors);
         String duration = oneOf(row, Columns.DURATION, ApiDefaults.DURATION, ApiDefaults.DURATIONS, errors);
         String mode = oneOf(row, Columns.MODE, ApiDefaults.MODE, allowedModes, errors);
@@ -105,12 +130,33 @@ public final class RequestValidator {
         return errors.isEmpty() ? new VideoRequest(prompt, negative, cfgScale, duration, mode, aspectRatio, image) : null;
     }
 
+    /**
+     * The template filled from the row, stripped; null (with an error per empty placeholder) when a cell it needs is
+     * empty. A placeholder of a column with a job file default takes the default for an empty cell, as the request does.
+     */
+    private String filled(PromptTemplate template, String field, PromptRow row, List<FieldError> errors) {
+        String text = template.fill(column -> {
+            String cell = row.cell(column).strip();
+            return cell.isEmpty() ? defaults.getOrDefault(column, "") : cell;
+        }, column -> errors.add(new FieldError(column, "is empty, but " + template.key() + " needs it for " + template.placeholder(column))));
+        if (text == null) {
+            return null;
+        }
+        String stripped = text.strip();
+        if (stripped.isEmpty()) {
+            errors.add(new FieldError(field, "is empty once " + template.key() + " is filled"));
+        } else {
+            checkLength(field, stripped, " once " + template.key() + " is filled", errors);
+        }
+        return stripped;
+    }
+
     /** At most 2,500 characters, counted as code points (an emoji is one), counted only when it could matter. */
-    private static void checkLength(String column, String text, List<FieldError> errors) {
+    private static void checkLength(String column, String text, String how, List<FieldError> errors) {
         if (text.length() > ApiDefaults.MAX_PROMPT_CHARACTERS) {
             int characters = text.codePointCount(0, text.length());
             if (characters > ApiDefaults.MAX_PROMPT_CHARACTERS) {
-                errors.add(new FieldError(column, "has " + characters + " characters; the limit is " + ApiDefaults.MAX_PROMPT_CHARACTERS));
+                errors.add(new FieldError(column, "has " + characters + " characters" + how + "; the limit is " + ApiDefaults.MAX_PROMPT_CHARACTERS));
             }
         }
     }

@@ -291,4 +291,82 @@ class CampaignLoaderTest {
                 .hasMessageStartingWith(file.toString())
                 .hasMessageContaining("is empty");
     }
+
+    @Test
+    void readsSheetAndTemplates() throws IOException {
+        job("""
+                input: ../data/spring.csv
+                sheet: Spring Launch
+                prompt-template: "A {colour} {product} on a beach, {{4K}}"
+                negative-prompt-template: >
+                  no {weather},
+                  no text
+                """);
+
+        Campaign campaign = loader.load(Path.of("jobs/spring-launch.yml"), null);
+
+        assertThat(campaign.sheet()).isEqualTo("Spring Launch");
+        assertThat(campaign.promptTemplate().text()).isEqualTo("A {colour} {product} on a beach, {{4K}}");
+        assertThat(campaign.promptTemplate().columns()).containsExactly("colour", "product");
+        assertThat(campaign.negativePromptTemplate().columns()).containsExactly("weather");
+        assertThat(campaign.withOutput(work.resolve("elsewhere")).promptTemplate()).isSameAs(campaign.promptTemplate());
+        assertThat(campaign.withOutput(work.resolve("elsewhere")).sheet()).isEqualTo("Spring Launch");
+    }
+
+    @Test
+    void aCsvOrAJobFileWithoutThemHasNoSheetOrTemplates() throws IOException {
+        job("input: ../data/spring.csv\n");
+
+        for (Campaign campaign : new Campaign[] {loader.load(Path.of("jobs/spring-launch.yml"), null), loader.load(Path.of("data/spring.csv"), null)}) {
+            assertThat(campaign.sheet()).isNull();
+            assertThat(campaign.promptTemplate()).isNull();
+            assertThat(campaign.negativePromptTemplate()).isNull();
+        }
+    }
+
+    @Test
+    void aBrokenTemplateIsAJobFileError() throws IOException {
+        Path file = job("""
+                input: ../data/spring.csv
+                prompt-template: "A {colour product"
+                """);
+
+        assertThatThrownBy(() -> loader.load(file, null))
+                .isInstanceOf(CampaignFileException.class)
+                .hasMessage(file + ": 'prompt-template' the '{' at character 3 is never closed (write {{ for a literal brace)");
+    }
+
+    /** YAML reads an unquoted {product} as a mapping: the message says to quote it. */
+    @Test
+    void anUnquotedTemplateStartingWithABraceSaysToQuoteIt() throws IOException {
+        Path mapping = job("""
+                input: ../data/spring.csv
+                prompt-template: {product}
+                """);
+        assertThatThrownBy(() -> loader.load(mapping, null))
+                .isInstanceOf(CampaignFileException.class)
+                .hasMessageContaining("'prompt-template' must be text; quote it when it starts with a brace");
+
+        Path invalid = job("""
+                input: ../data/spring.csv
+                prompt-template: {product} on a beach
+                """);
+        assertThatThrownBy(() -> loader.load(invalid, null))
+                .isInstanceOf(CampaignFileException.class)
+                .hasMessageStartingWith(invalid + ", line ")
+                .hasMessageContaining("is not valid YAML")
+                .hasMessageContaining("quote a template that starts with a brace");
+    }
+
+    @Test
+    void aBlankSheetIsAnError() throws IOException {
+        Path file = job("""
+                input: ../data/spring.csv
+                sheet: "  "
+                """);
+
+        assertThatThrownBy(() -> loader.load(file, null))
+                .isInstanceOf(CampaignFileException.class)
+                .hasMessageContaining("'sheet' must name a sheet");
+    }
 }

@@ -135,6 +135,33 @@ class FanOutTest extends CampaignTestSupport {
     }
 
     @Test
+    void aTemplatedCampaignNamesEachFormatFromItsOwnColumns() throws Exception {
+        SERVER.stubFor(generate("Trail Runner").willReturn(WireMockApi.uniqueVideo()));
+        write("launch.csv", "id,Product,City,mood\nr1,Trail Runner,Lisbon,sunny\nr2,Trail Runner,Oslo,\n");
+        Path job = write("launch.yml", "input: launch.csv\nprompt-template: \"{product} on a street in {city}, {mood}\"\n"
+                + "formats: [16:9, 9:16]\nname-pattern: \"{product}-{city}\"\n");
+
+        assertThat(checks.scan(campaign(job), row -> { })).as("the template's and the name's columns are not unknown").isEmpty();
+        RunResult result = run(job);
+
+        assertThat(calls("Trail Runner on a street in Lisbon, sunny")).hasSize(2);
+        assertThat(output(job).resolve("Trail-Runner-Lisbon-16x9.mp4")).exists();
+        assertThat(output(job).resolve("Trail-Runner-Lisbon-9x16.mp4")).exists();
+        assertThat(calls("Oslo")).as("an empty {mood} rejects the row before it is paid").isEmpty();
+        assertThat(result.summary().count(VideoStatus.REJECTED)).isEqualTo(1);
+        assertThat(manifest(job)).anySatisfy(line -> assertThat(line).startsWith("r2,2,REJECTED").contains("mood"));
+    }
+
+    @Test
+    void aNamePatternColumnTheFileLacksIsAJobFileErrorBeforeAnythingIsRead() throws Exception {
+        write("launch.csv", "id,prompt,product\nr1,a shoe,Trail Runner\n");
+        Path job = write("launch.yml", "input: launch.csv\nname-pattern: \"{product}-{cty}-{format}\"\n");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checks.scan(campaign(job), row -> { }))
+                .hasMessageContaining("launch.yml").hasMessageContaining("'name-pattern' uses {cty}").hasMessageContaining("no column 'cty'");
+    }
+
+    @Test
     void aRemakeOfAFannedOutRowMakesOneNewTakeOfEachFormat() throws Exception {
         SERVER.stubFor(generate("bridge").willReturn(WireMockApi.uniqueVideo()));
         write("bridge.csv", "id,prompt\nb,bridge in fog\n");

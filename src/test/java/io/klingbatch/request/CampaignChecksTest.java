@@ -96,4 +96,55 @@ class CampaignChecksTest {
         Path file = Files.writeString(folder.resolve("big.csv"), csv);
         return new CampaignLoader(folder).load(file, null);
     }
+
+    private Campaign job(String csv, String yaml) throws Exception {
+        Files.writeString(folder.resolve("campaign.csv"), csv);
+        Path job = Files.writeString(folder.resolve("job.yml"), "input: campaign.csv\n" + yaml);
+        return new CampaignLoader(folder).load(job, null);
+    }
+
+    @Test
+    void theScanSendsTheFilledPromptAndWarnsOnlyAboutColumnsNoTemplateUses() throws Exception {
+        Campaign campaign = job("id,product,colour,notes\na,shoe,red,x\nb,hat,,y\n", "prompt-template: \"A {colour} {product}\"\n");
+        List<CheckedRow> rows = new ArrayList<>();
+
+        List<String> unknown = checks.scan(campaign, rows::add);
+
+        assertThat(unknown).containsExactly("notes");
+        assertThat(((CheckedRow.Accepted) rows.get(0)).request().prompt()).isEqualTo("A red shoe");
+        assertThat(((CheckedRow.Rejected) rows.get(1)).reason()).isEqualTo("colour: is empty, but prompt-template needs it for {colour}");
+    }
+
+    @Test
+    void notesShowTheFirstThreeFilledPromptsOfValidRows() throws Exception {
+        Campaign campaign = job("id,product,colour\na,shoe,red\nb,hat,\nc,scarf,blue\nd,sock,green\ne,glove,pink\n", """
+                prompt-template: "A {colour} {product}"
+                negative-prompt-template: "no {product} logos"
+                """);
+
+        assertThat(checks.notes(campaign)).containsExactly(
+                "The first valid rows of campaign.csv with prompt-template and negative-prompt-template filled, as they will be sent:",
+                "  row 1 (id a): prompt: A red shoe",
+                "  row 1 (id a): negative_prompt: no shoe logos",
+                "  row 3 (id c): prompt: A blue scarf",
+                "  row 3 (id c): negative_prompt: no scarf logos",
+                "  row 4 (id d): prompt: A green sock",
+                "  row 4 (id d): negative_prompt: no sock logos");
+    }
+
+    @Test
+    void notesWithoutTemplatesOrValidRows() throws Exception {
+        assertThat(checks.notes(job("prompt\na cat\n", ""))).isEmpty();
+        assertThat(checks.notes(job("product,duration\nshoe,7\n", "prompt-template: \"a {product}\"\n")))
+                .containsExactly("No row of campaign.csv is valid, so prompt-template fills no prompt.");
+    }
+
+    @Test
+    void notesSayOnceThatACsvWasReadAsWindows1252() throws Exception {
+        Files.write(folder.resolve("campaign.csv"), "id;prompt\r\na;un café\r\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        Campaign campaign = new CampaignLoader(folder).load(folder.resolve("campaign.csv"), null);
+
+        assertThat(checks.notes(campaign)).containsExactly(
+                "campaign.csv, line 2: read as Windows-1252 (byte 0xE9 is not UTF-8); save as CSV UTF-8 to silence this.");
+    }
 }

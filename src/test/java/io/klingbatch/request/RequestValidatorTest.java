@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klingbatch.campaign.Columns;
 import io.klingbatch.campaign.PromptRow;
+import io.klingbatch.campaign.PromptTemplate;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -303,5 +304,87 @@ class RequestValidatorTest {
 
         assertThat(errors(validator, row())).extracting(FieldError::field).containsExactly("cfg_scale");
         assertThat(accepted(validator, row(Columns.CFG_SCALE, "0.3")).cfgScale()).isEqualByComparingTo("0.3");
+    }
+
+    private RequestValidator templated(String prompt, String negative, Map<String, String> defaults) {
+        return new RequestValidator(PRO_ONLY, defaults, folder, prompt == null ? null : PromptTemplate.parse("prompt-template", prompt),
+                negative == null ? null : PromptTemplate.parse("negative-prompt-template", negative));
+    }
+
+    private static PromptRow cells(String... columnsAndValues) {
+        Map<String, String> cells = new HashMap<>();
+        for (int i = 0; i < columnsAndValues.length; i += 2) {
+            cells.put(columnsAndValues[i], columnsAndValues[i + 1]);
+        }
+        return new PromptRow(4, 5, "shoe-1", Map.copyOf(cells), 0, null);
+    }
+
+    @Test
+    void aPromptTemplateIsFilledFromTheRowsCellsAndIsWhatIsSent() {
+        RequestValidator validator = templated("A {Colour} {product} on a beach, {{4K}}", null, Map.of());
+
+        VideoRequest request = accepted(validator, cells("colour", " red ", "product", "sneaker", Columns.PROMPT, "ignored"));
+
+        assertThat(request.prompt()).isEqualTo("A red sneaker on a beach, {4K}");
+        assertThat(request.fingerprint()).isEqualTo(accepted(row(Columns.PROMPT, "A red sneaker on a beach, {4K}")).fingerprint());
+        assertThat(request.fingerprint()).isNotEqualTo(accepted(validator, cells("colour", "blue", "product", "sneaker")).fingerprint());
+    }
+
+    @Test
+    void aTemplateMayUseThePromptColumnItself() {
+        VideoRequest request = accepted(templated("{prompt}, cinematic, golden light", null, Map.of()), row(Columns.PROMPT, "a cat"));
+
+        assertThat(request.prompt()).isEqualTo("a cat, cinematic, golden light");
+    }
+
+    @Test
+    void anEmptyCellForAPlaceholderRejectsTheRowNamingThePlaceholder() {
+        RequestValidator validator = templated("A {Colour} {product}", null, Map.of());
+
+        assertThat(errors(validator, cells("colour", "  ", "product", "sneaker"))).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("colour");
+            assertThat(error.message()).isEqualTo("is empty, but prompt-template needs it for {Colour}");
+        });
+        assertThat(errors(validator, cells("colour", "", "product", "", Columns.DURATION, "7"))).extracting(FieldError::toString)
+                .containsExactly("colour: is empty, but prompt-template needs it for {Colour}",
+                        "product: is empty, but prompt-template needs it for {product}",
+                        "duration: must be one of 5, 10 (got '7')");
+    }
+
+    @Test
+    void aFilledPromptOverTheLimitIsRejected() {
+        RequestValidator validator = templated("{product}, {details}", null, Map.of());
+
+        assertThat(errors(validator, cells("product", "shoe", "details", "x".repeat(2495)))).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("prompt");
+            assertThat(error.message()).isEqualTo("has 2501 characters once prompt-template is filled; the limit is 2500");
+        });
+        assertThat(accepted(validator, cells("product", "shoe", "details", "x".repeat(2494))).prompt()).hasSize(2500);
+    }
+
+    @Test
+    void aNegativePromptTemplateIsFilledAndChecked() {
+        RequestValidator validator = templated(null, "no {weather}, no text", Map.of());
+
+        assertThat(accepted(validator, row("weather", "rain")).negativePrompt()).isEqualTo("no rain, no text");
+        assertThat(errors(validator, row("weather", ""))).extracting(FieldError::toString)
+                .containsExactly("weather: is empty, but negative-prompt-template needs it for {weather}");
+        assertThat(errors(validator, row("weather", "r".repeat(2500)))).extracting(FieldError::field).containsExactly("negative_prompt");
+    }
+
+    /** A placeholder of a column the job file gives a default takes it for an empty cell, as the request itself does. */
+    @Test
+    void aJobFileDefaultFillsAnEmptyPlaceholderOfItsColumn() {
+        RequestValidator validator = templated("a {duration}-second clip of {product}", null, Map.of(Columns.DURATION, "5"));
+
+        VideoRequest request = accepted(validator, cells("product", "shoe", Columns.DURATION, ""));
+
+        assertThat(request.prompt()).isEqualTo("a 5-second clip of shoe");
+        assertThat(request.duration()).isEqualTo("5");
+    }
+
+    @Test
+    void templatesDoNotTakePartInCheckingTheDefaults() {
+        assertThat(templated("a {product}", "no {weather}", Map.of(Columns.DURATION, "5")).checkDefaults()).isEmpty();
     }
 }

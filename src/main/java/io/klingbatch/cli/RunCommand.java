@@ -224,6 +224,10 @@ final class RunCommand implements Callable<Integer> {
             cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
                     + String.join(", ", unknown) + ".");
         }
+        String reading = io.klingbatch.campaign.CampaignCsv.readingNote(campaign); // read as Windows-1252: say so, as validate does
+        if (reading != null) {
+            cli.console.say(reading);
+        }
         List<String> parts = new ArrayList<>();
         parts.add(plan.toPay() + (plan.toPay() == 1 ? " video" : " videos") + " to pay for");
         if (plan.made() + plan.shared() > 0) {

@@ -103,6 +103,13 @@ class SpreadsheetsCliTest extends CampaignTestSupport {
         assertThat(said).contains("campaign.csv, line 2: read as Windows-1252 (byte 0xE9 is not UTF-8); save as CSV UTF-8 to silence this.")
                 .contains("All 2 rows of campaign.csv are valid.");
         assertThat(said.split("Windows-1252", -1)).hasSize(2);
+
+        out.getBuffer().setLength(0);
+        SERVER.stubFor(generate("un ").willReturn(WireMockApi.uniqueVideo()));
+        assertThat(cli("run", "campaign.csv")).isZero();
+        assertThat(out.toString()).as("run says it too, once").contains("read as Windows-1252 (byte 0xE9 is not UTF-8)");
+        assertThat(out.toString().split("Windows-1252", -1)).hasSize(2);
+        assertThat(WireMockApi.paidCalls("un caf\u00e9 cr\u00e8me")).isEqualTo(1);
     }
 
     /** Before: a warning, and every row paid at 16:9. Now: exit 2, nothing paid. */

@@ -11,12 +11,13 @@ import java.util.Base64;
 import java.util.Map;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
+import org.thymeleaf.spring6.SpringTemplateEngine;
 import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 /**
- * Renders a {@link ReportPage} as one self-contained HTML file with Thymeleaf (every value through {@code th:text} or an
- * attribute: HTML-escaped). Its style and its few lines of script are inlined from {@code report/report.css} and
+ * Renders a {@link ReportPage} as one self-contained HTML file with Thymeleaf and SpEL (every value through {@code th:text}
+ * or an attribute: HTML-escaped). Its style and its few lines of script are inlined from {@code report/report.css} and
  * {@code report/report.js}, and a Content-Security-Policy allows exactly those two (by hash), local videos and nothing
  * else: no network, and no script but ours even if a value ever got through unescaped.
  */
@@ -36,8 +37,10 @@ public final class HtmlReport {
         resolver.setTemplateMode(TemplateMode.HTML);
         resolver.setCharacterEncoding(StandardCharsets.UTF_8.name());
         resolver.setCacheable(true);
-        engine = new TemplateEngine();
-        engine.setTemplateResolver(resolver);
+        SpringTemplateEngine spring = new SpringTemplateEngine();
+        spring.setEnableSpringELCompiler(true); // a 10,000-row report renders in a fraction of OGNL's time
+        spring.setTemplateResolver(resolver);
+        engine = spring;
     }
 
     public void render(ReportPage page, Writer out) {

@@ -35,7 +35,6 @@ public class CampaignReports {
 
     private final CampaignReporter reporter;
     private final Clock clock;
-    private final HtmlReport html = new HtmlReport();
 
     CampaignReports(CampaignReporter reporter, Clock clock) {
         this.reporter = reporter;
@@ -72,7 +71,7 @@ public class CampaignReports {
         try {
             Files.createDirectories(folder);
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                html.render(page, out);
+                new HtmlReport().render(page, out); // made here, not at start-up: commands that write no report never load Thymeleaf
             }
             try {
                 Files.move(temp, report, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -54,6 +54,7 @@ public final class KlingBatchCli implements Runnable {
                     .addSubcommand(new RunCommand(context))
                     .addSubcommand(new ValidateCommand(context))
                     .addSubcommand(new StatusCommand(context))
+                    .addSubcommand(new ReportCommand(context))
                     .addSubcommand(new BenchCommand(context))
                     .setOut(out)
                     .setErr(err)
@@ -64,7 +65,7 @@ public final class KlingBatchCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use 'run', 'validate', 'status' or 'bench'.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use 'run', 'validate', 'status', 'report' or 'bench'.");
     }
 
     /** Anything no command handled: a configuration problem (exit 2) or a bug (exit 70); never a stack trace here. */

@@ -291,6 +291,10 @@ final class RunCommand implements Callable<Integer> {
     private int outcome(Campaign campaign, RunResult result) {
         CampaignSummary summary = result.summary();
         String manifest = relative(campaign.output().resolve("manifest.csv"));
+        Path report = campaign.output().resolve(io.klingbatch.report.CampaignReports.FILE);
+        if (java.nio.file.Files.isRegularFile(report)) {
+            cli.console.say("Report: " + relative(report)); // before the result line, which stays the last
+        }
         if (!result.launched()) {
             cli.console.result("Nothing to send: every video of this campaign was made already. " + Summaries.counts(summary)
                     + " Manifest: " + manifest + ".");

@@ -6,6 +6,7 @@ import io.klingbatch.generation.RunSession;
 import io.klingbatch.generation.RunSessions;
 import io.klingbatch.generation.StopReason;
 import io.klingbatch.output.CampaignReporter;
+import io.klingbatch.report.CampaignReports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
  * Around every run. Before: drops the once-only marker {@code JobOperator.recover} leaves, which a restart copies into
  * the new execution (a run recovered once and killed again could otherwise never be recovered). After, completed or
  * stopped: a stopped run still collects the v2 results it paid for when waiting makes sense and puts videos in place,
- * keeps why it stopped, closes its client, and rewrites the manifest.
+ * keeps why it stopped, closes its client, and rewrites the manifest and report.html.
  */
 @Component
 class CampaignJobListener implements JobExecutionListener {
@@ -32,13 +33,16 @@ class CampaignJobListener implements JobExecutionListener {
     private final RunSessions sessions;
     private final RunFinisher finisher;
     private final ExecutionRuns runs;
+    private final CampaignReports reports;
 
-    CampaignJobListener(JobRepository jobRepository, CampaignReporter reporter, RunSessions sessions, RunFinisher finisher, ExecutionRuns runs) {
+    CampaignJobListener(JobRepository jobRepository, CampaignReporter reporter, RunSessions sessions, RunFinisher finisher, ExecutionRuns runs,
+                        CampaignReports reports) {
         this.jobRepository = jobRepository;
         this.reporter = reporter;
         this.sessions = sessions;
         this.finisher = finisher;
         this.runs = runs;
+        this.reports = reports;
     }
 
     @Override
@@ -79,6 +83,7 @@ class CampaignJobListener implements JobExecutionListener {
         }
         try {
             reporter.writeManifest(run.campaign(), run.endpointId(), jobExecution.getId());
+            reports.writeAfterRun(run.campaign(), run.endpointId(), jobExecution.getId()); // never throws
         } catch (RuntimeException e) {
             log.error("could not rewrite the manifest", e);
         } finally {

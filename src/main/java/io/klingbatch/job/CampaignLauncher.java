@@ -15,6 +15,7 @@ import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.output.CampaignSummary;
 import io.klingbatch.output.OutputFolder;
 import io.klingbatch.output.VideoStatus;
+import io.klingbatch.report.CampaignReports;
 import io.klingbatch.segmind.SegmindProperties;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,9 +55,11 @@ public class CampaignLauncher {
     private final ProgressRelay progress;
     private final SegmindProperties segmind;
     private final RunFinisher finisher;
+    private final CampaignReports reports;
 
     CampaignLauncher(JobOperator jobOperator, JobRepository jobRepository, Job campaignJob, CampaignReporter reporter, Leases leases,
-                     Remakes remakes, RunSessions sessions, ProgressRelay progress, SegmindProperties segmind, RunFinisher finisher) {
+                     Remakes remakes, RunSessions sessions, ProgressRelay progress, SegmindProperties segmind, RunFinisher finisher,
+                     CampaignReports reports) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.campaignJob = campaignJob;
@@ -67,6 +70,7 @@ public class CampaignLauncher {
         this.progress = progress;
         this.segmind = segmind;
         this.finisher = finisher;
+        this.reports = reports;
     }
 
     /** The API a run pays: the simulator, or the configured base URL. */
@@ -121,7 +125,7 @@ public class CampaignLauncher {
             if (worthAnotherPass(summary, run)) {
                 continue;
             }
-            // nothing to pay for: still put in place what was made elsewhere, and rewrite the manifest
+            // nothing to pay for: still put in place what was made elsewhere, and rewrite the manifest and report
             return new RunResult(null, placeAndReport(run, last));
         }
     }
@@ -148,7 +152,9 @@ public class CampaignLauncher {
         } finally {
             sessions.close(key);
         }
-        return reporter.writeManifest(run.campaign(), run.endpointId(), null);
+        CampaignSummary summary = reporter.writeManifest(run.campaign(), run.endpointId(), null);
+        reports.writeAfterRun(run.campaign(), run.endpointId(), null); // never throws
+        return summary;
     }
 
     /** Videos left that can be made without any risk of paying twice. */

@@ -291,10 +291,6 @@ final class RunCommand implements Callable<Integer> {
     private int outcome(Campaign campaign, RunResult result) {
         CampaignSummary summary = result.summary();
         String manifest = relative(campaign.output().resolve("manifest.csv"));
-        Path report = campaign.output().resolve(io.klingbatch.report.CampaignReports.FILE);
-        if (java.nio.file.Files.isRegularFile(report)) {
-            cli.console.say("Report: " + relative(report)); // before the result line, which stays the last
-        }
         if (!result.launched()) {
             cli.console.result("Nothing to send: every video of this campaign was made already. " + Summaries.counts(summary)
                     + " Manifest: " + manifest + ".");
@@ -369,7 +365,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> steps = new ArrayList<>();
         if (summary.count(VideoStatus.REJECTED) > 0) {
             steps.add("fix the " + summary.count(VideoStatus.REJECTED) + " rejected " + (summary.count(VideoStatus.REJECTED) == 1 ? "row" : "rows")
-                    + " (the manifest names each field) and run the same command to make them too");
+                    + " (the manifest names each field) and run the same command to make " + (summary.count(VideoStatus.REJECTED) == 1 ? "it" : "them") + " too");
         }
         if (summary.count(VideoStatus.FAILED) > 0) {
             steps.add("run the same command to try the " + summary.count(VideoStatus.FAILED) + " failed again (they cost nothing)");

@@ -131,7 +131,8 @@ final class StatusCommand implements Callable<Integer> {
                     + "dashboard, then run with --resend-uncertain to make them again";
         }
         if (summary.count(VideoStatus.REJECTED) > 0) {
-            return "done; fix the " + summary.count(VideoStatus.REJECTED) + " rejected rows (see the manifest) to make them too";
+            int rejected = summary.count(VideoStatus.REJECTED);
+            return "done; fix the " + rejected + (rejected == 1 ? " rejected row (see the manifest) to make it too" : " rejected rows (see the manifest) to make them too");
         }
         return "done: every row has its video";
     }

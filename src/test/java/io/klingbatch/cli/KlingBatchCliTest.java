@@ -343,7 +343,7 @@ class KlingBatchCliTest extends CampaignTestSupport {
         assertThat(cli("run", "campaign.csv", "--concurrency", "1")).isEqualTo(1);
         String shown = out.toString();
         assertThat(shown).contains("Progress: 3 of 3 videos (100%)", "Took ", "Videos in out/campaign",
-                "Next: fix the 1 rejected row (the manifest names each field) and run the same command to make them too.");
+                "Next: fix the 1 rejected row (the manifest names each field) and run the same command to make it too.");
         assertThat(shown).doesNotContain("\r", "\u001b");
 
         out.getBuffer().setLength(0);

@@ -58,6 +58,7 @@ class ReportCommandTest extends CampaignTestSupport {
         Files.delete(folder.resolve("out/campaign/report.html"));
         assertThat(cli("run", "campaign.csv")).isEqualTo(1); // nothing to send
         assertThat(out.toString()).contains("Nothing to send");
+        assertThat(out.toString()).as("the end says where the report is").contains("Videos in out/campaign; report out/campaign/report.html.");
         assertThat(report()).contains("src=\"first.mp4\"", "src=\"second.mp4\"");
         assertThat(WireMockApi.paidCalls("first dune")).isEqualTo(1);
     }

@@ -163,7 +163,7 @@ class HtmlReportTest {
         rejected(2, "b", "b", new FieldError("prompt", "is empty"));
         Map<VideoStatus, Integer> counts = counts(Map.of(VideoStatus.GENERATED, 1, VideoStatus.REJECTED, 1));
         CampaignSummary summary = new CampaignSummary(2, counts, new Spend(new BigDecimal("1.32"), 3, 1, new BigDecimal("0.88"), 1),
-                new BigDecimal("18.68"), List.of("notes"), List.of(), List.of(), List.of(), 0, 0);
+                new BigDecimal("18.68"), List.of("notes"), List.of(), List.of(), List.of(), 0, 0, 2);
 
         String html = new HtmlReport().render(ReportPages.build(CAMPAIGN, "https://api.segmind.com", summary, lines, MADE, ZoneOffset.UTC));
 
@@ -203,7 +203,7 @@ class HtmlReportTest {
         Map<VideoStatus, Integer> counts = new EnumMap<>(VideoStatus.class);
         lines.forEach(line -> counts.merge(line.status(), 1, Integer::sum));
         CampaignSummary summary = new CampaignSummary(lines.size(), counts(counts), new Spend(new BigDecimal("0.44"), 1, 0, BigDecimal.ZERO, 0),
-                null, List.of(), List.of(), List.of(), List.of(), 0, 0);
+                null, List.of(), List.of(), List.of(), List.of(), 0, 0, lines.size());
         return ReportPages.build(CAMPAIGN, "simulator", summary, lines, MADE, ZoneOffset.UTC);
     }
 

@@ -78,7 +78,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         CostEstimate estimate = reporter.estimate(campaign, endpoint, null);
         cli.console.say("Estimated cost of the " + plan.valid() + " valid rows: about " + estimate.total().setScale(2, RoundingMode.HALF_UP)
-                .toPlainString() + " credits.");
+                .toPlainString() + " credits" + (estimate.rows() != plan.valid() ? " (the " + estimate.rows() + " videos still to pay for)" : "") + ".");
         cli.console.say("A run would pay for " + plan.toPay() + (plan.toPay() == 1 ? " video" : " videos")
                 + (plan.made() + plan.shared() > 0 ? " and copy " + (plan.made() + plan.shared()) + " from videos made earlier, not paid again" : "")
                 + (plan.inFlight() > 0 ? "; " + plan.inFlight() + " are being made already" : "")

@@ -5,7 +5,7 @@ import java.math.BigDecimal;
 /**
  * What a campaign's remaining rows are expected to cost.
  *
- * @param rows    rows a run would still pay for
+ * @param rows    videos a run would still pay for (a row makes one per format and take)
  * @param total   their estimated cost
  * @param covered how many of them, in CSV order, the balance covers
  */

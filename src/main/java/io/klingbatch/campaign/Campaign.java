@@ -1,5 +1,6 @@
 package io.klingbatch.campaign;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -15,9 +16,17 @@ import java.util.Map;
  * @param options  concurrency, request rate, API shape and budget from the job file
  * @param outputChosen whether the user chose the output folder ({@code --output} or the job file's {@code output:}) rather
  *                 than taking the default {@code out/<name>}
+ * @param schedule the job file's {@code schedule:} (a Spring cron expression, checked), or null
+ * @param webhook  the job file's {@code notify: webhook-url:}, or null
  */
 public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
-                       RunOptions options, boolean outputChosen) {
+                       RunOptions options, boolean outputChosen, String schedule, URI webhook) {
+
+    /** A campaign without a schedule or notification. */
+    public Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
+                    RunOptions options, boolean outputChosen) {
+        this(name, source, csv, output, defaults, client, options, outputChosen, null, null);
+    }
 
     /** The folder local images are resolved against, and confined to. */
     public Path csvFolder() {
@@ -25,6 +34,6 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
     }
 
     public Campaign withOutput(Path newOutput) {
-        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true);
+        return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true, schedule, webhook);
     }
 }

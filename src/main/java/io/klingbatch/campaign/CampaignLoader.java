@@ -31,7 +31,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public final class CampaignLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute", "api", "max-credits");
+    private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute", "api", "max-credits",
+            "schedule", "notify");
     private static final Set<String> CLIENT_KEYS = Set.of("max-attempts", "base-delay", "connect-timeout", "response-timeout");
 
     private final Path workingDirectory;
@@ -74,7 +75,8 @@ public final class CampaignLoader {
         RunOptions options = new RunOptions(wholeNumber(jobFile, yaml, "", "concurrency"), wholeNumber(jobFile, yaml, "", "requests-per-minute"),
                 api(jobFile, yaml.get("api")), credits(jobFile, yaml.get("max-credits")));
         return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), options,
-                output != null && !String.valueOf(output).isBlank());
+                output != null && !String.valueOf(output).isBlank(), JobFileSchedule.cron(jobFile, yaml.get("schedule")),
+                JobFileSchedule.webhook(jobFile, yaml.get("notify")));
     }
 
     private static Map<String, String> defaults(Path jobFile, Object node) {

@@ -1,7 +1,8 @@
 package io.klingbatch.cli;
 
 import java.nio.file.Path;
-import java.util.function.Supplier;
+import java.util.Map;
+import java.util.function.Function;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -12,20 +13,26 @@ final class CliContext implements AutoCloseable {
 
     final Console console;
     final Path workingDirectory;
-    private final Supplier<ConfigurableApplicationContext> starter;
+    private final Function<Map<String, Object>, ConfigurableApplicationContext> starter;
     private final boolean closeWhenDone;
     private ConfigurableApplicationContext context;
+    private Map<String, Object> properties = Map.of();
 
-    CliContext(Console console, Path workingDirectory, Supplier<ConfigurableApplicationContext> starter, boolean closeWhenDone) {
+    CliContext(Console console, Path workingDirectory, Function<Map<String, Object>, ConfigurableApplicationContext> starter, boolean closeWhenDone) {
         this.console = console;
         this.workingDirectory = workingDirectory;
         this.starter = starter;
         this.closeWhenDone = closeWhenDone;
     }
 
+    /** Settings for the context, when a command needs its own (schedule --port: a web server); before the first bean. */
+    void startWith(Map<String, Object> settings) {
+        this.properties = Map.copyOf(settings);
+    }
+
     <T> T bean(Class<T> type) {
         if (context == null) {
-            context = starter.get();
+            context = starter.apply(properties);
         }
         return context.getBean(type);
     }

@@ -15,6 +15,9 @@ import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.output.CampaignSummary;
 import io.klingbatch.output.Plan;
 import io.klingbatch.output.VideoStatus;
+import io.klingbatch.schedule.RunOutcome;
+import io.klingbatch.schedule.RunRecorder;
+import io.klingbatch.schedule.RunReport;
 import io.klingbatch.segmind.ApiKeySource;
 import io.klingbatch.segmind.ApiRefusedException;
 import io.klingbatch.segmind.SegmindConnector;
@@ -27,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.dao.DataAccessException;
 import picocli.CommandLine.Command;
@@ -105,11 +107,15 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         RunSessions sessions = cli.bean(RunSessions.class);
+        RunRecorder recorder = cli.bean(RunRecorder.class);
         cli.bean(ProgressRelay.class).listen(new ConsoleProgress(cli.console));
         RunResult result;
-        try (Interrupts interrupts = Interrupts.install(sessions, cli.console, cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5)));
+        RunReport report;
+        try (RunRecorder.Recording recording = recorder.start(run, "run");
+             Interrupts interrupts = Interrupts.install(sessions, cli.console, cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5)));
              DatabaseWatch watch = DatabaseWatch.start(sessions, cli.console, cli.databaseName())) {
-            result = launcher.run(run);
+            result = launcher.run(run, recording::started);
+            report = recording.finish(result);
         } catch (CampaignHeldException e) {
             cli.console.error("Not started: " + e.getMessage() + ". Nothing was sent; wait for that run to end (the same command then "
                     + "continues where it stopped), or check 'status'.");
@@ -122,7 +128,9 @@ final class RunCommand implements Callable<Integer> {
             sessions.reset();
         }
         warnAboutFiles(result.summary());
-        return outcome(campaign, result);
+        int code = outcome(campaign, result, report.outcome());
+        recorder.notify(campaign, report);
+        return code;
     }
 
     private void warnAboutFiles(CampaignSummary summary) {
@@ -229,28 +237,26 @@ final class RunCommand implements Callable<Integer> {
         return value.setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
-    private int outcome(Campaign campaign, RunResult result) {
+    /** Says how the run ended, in one sentence; its exit code is the outcome's ({@link RunOutcome}, shared with {@code schedule}). */
+    private int outcome(Campaign campaign, RunResult result, RunOutcome outcome) {
         CampaignSummary summary = result.summary();
         String manifest = relative(campaign.output().resolve("manifest.csv"));
         if (!result.launched()) {
             cli.console.say("Nothing to send: every video of this campaign was made already. " + Summaries.counts(summary)
                     + " Manifest: " + manifest + ".");
-            return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
+            return outcome.exitCode();
         }
         JobExecution execution = result.execution();
-        StopReason stop = StopReason.stored(execution);
-        if (execution.getStatus() == BatchStatus.COMPLETED && stop.kind() == StopReason.Kind.NONE) {
+        if (outcome.finished()) {
             cli.console.say((summary.allGenerated() ? "Done: every row has its video. " : "Finished. ") + Summaries.counts(summary)
                     + Summaries.uncertainNote(summary) + " Manifest: " + manifest + ".");
-            return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
+            return outcome.exitCode();
         }
-        if (stop.kind() == StopReason.Kind.NONE) {
-            stop = StopReason.of(execution);
-        }
+        StopReason stop = outcome.reason();
         String progress = Words.rows(summary.count(VideoStatus.GENERATED)) + " done, " + summary.left() + " left; "
                 + Summaries.credits(summary) + ".";
         String again = " Run the same command again to continue:\n  " + sameCommand();
-        return switch (stop.kind()) {
+        switch (stop.kind()) {
             case BUDGET -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
                     + ". Run again with a larger --max-credits to continue.");
             case CREDITS -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
@@ -264,27 +270,18 @@ final class RunCommand implements Callable<Integer> {
                     + ". Free the space or fix the folder, then run the same command again:\n  " + sameCommand());
             case DATABASE, LEASE_LOST -> say("Stopped: " + Words.clause(stop.message()) + " (" + cli.databaseName() + "). " + progress
                     + " Every video paid is saved and recorded in the output folder." + again);
-            case REFUSED -> {
-                cli.console.error("Stopped: " + Words.clause(stop.message()) + ". No further calls were made; " + progress
-                        + " Fix it and run the same command again.");
-                yield ExitCode.REFUSED_BY_API.code;
-            }
-            case CAMPAIGN_FILE -> {
-                cli.console.error("Stopped: " + Words.clause(stop.message()) + ". Manifest: " + manifest + ".");
-                yield ExitCode.USAGE.code;
-            }
-            case NONE, INTERNAL -> {
-                cli.console.error("Stopped by an internal error (" + (stop.message() == null ? execution.getExitStatus().getExitDescription()
-                        : stop.message()) + "). Details are in " + cli.logFile() + ". Nothing paid is lost; run the same command "
-                        + "again to continue.");
-                yield ExitCode.INTERNAL.code;
-            }
-        };
+            case REFUSED -> cli.console.error("Stopped: " + Words.clause(stop.message()) + ". No further calls were made; " + progress
+                    + " Fix it and run the same command again.");
+            case CAMPAIGN_FILE -> cli.console.error("Stopped: " + Words.clause(stop.message()) + ". Manifest: " + manifest + ".");
+            case NONE, INTERNAL -> cli.console.error("Stopped by an internal error (" + (stop.message() == null
+                    ? execution.getExitStatus().getExitDescription() : stop.message()) + "). Details are in " + cli.logFile()
+                    + ". Nothing paid is lost; run the same command again to continue.");
+        }
+        return outcome.exitCode();
     }
 
-    private int say(String sentence) {
+    private void say(String sentence) {
         cli.console.say(sentence);
-        return ExitCode.STOPPED_RESTARTABLE.code;
     }
 
     private String sameCommand() {

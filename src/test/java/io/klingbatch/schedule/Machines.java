@@ -37,7 +37,7 @@ public final class Machines {
                 "--logging.threshold.console=OFF",
                 "--kling.home=" + home.resolve(name + "-home"),
                 "--kling.notify.first-retry=10ms",
-                "--kling.notify.timeout=2s"));
+                "--kling.notify.timeout=5s"));
         if (url.startsWith("jdbc:postgresql:")) {
             properties.add("--spring.datasource.username=postgres");
             properties.add("--spring.datasource.password=");
@@ -54,7 +54,7 @@ public final class Machines {
 
     /**
      * One machine shared by the in-process schedule tests (a context costs seconds): H2 in memory, a simulated API (100
-     * credits, 50 ms per video), {@code schedule --port}'s web server on a free loopback port, webhook timeouts of 500 ms.
+     * credits, 50 ms per video), {@code schedule --port}'s web server on a free loopback port.
      * Tests use prompts of their own (the ledger knows a video by its request) and reset the credits they change.
      */
     public static synchronized Shared shared() {
@@ -64,7 +64,6 @@ public final class Machines {
                 SegmindSimulator api = api("100", Duration.ofMillis(50));
                 List<String> web = new ArrayList<>();
                 MonitoringServer.properties(0).forEach((key, value) -> web.add(key + "=" + value));
-                web.add("kling.notify.timeout=500ms");
                 ConfigurableApplicationContext context = machine(h2("shared"), api, home, "shared", web.toArray(String[]::new));
                 shared = new Shared(api, context, Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -93,16 +92,16 @@ public final class Machines {
         return SegmindSimulator.builder().apiKey(KlingTestConfiguration.TEST_KEY).credits(new java.math.BigDecimal(credits)).latency(latency).start();
     }
 
-    /** {@code rows} 5-second rows {@code <tag>1..n}, each prompt unique to the test ("<tag> prompt i of the schedule test"). */
+    /** 5-second rows {@code <tag>from..to} (appended when the CSV exists), each prompt unique to the test ("<tag> prompt i of the schedule test"). */
     public static Path csv(Path file, String tag, int from, int to) throws IOException {
         Files.createDirectories(file.getParent());
         String rows = IntStream.rangeClosed(from, to).mapToObj(i -> tag + i + "," + tag + " prompt " + i + " of the schedule test,5")
                 .collect(Collectors.joining("\n", "", "\n"));
-        if (Files.exists(file)) {
-            Files.writeString(file, rows, java.nio.file.StandardOpenOption.APPEND);
-        } else {
-            Files.writeString(file, "id,prompt,duration\n" + rows);
-        }
+        String content = (Files.exists(file) ? Files.readString(file) : "id,prompt,duration\n") + rows;
+        Path next = file.resolveSibling(file.getFileName() + ".new");
+        Files.writeString(next, content);
+        // replaced at once, as the README advises: a tick never reads half a row
+        Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return file;
     }
 

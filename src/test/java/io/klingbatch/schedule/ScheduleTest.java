@@ -169,6 +169,29 @@ class ScheduleTest {
     }
 
     @Test
+    void campaignsWhoseTicksFallAtTheSameInstantInOneProcessEachTakeTheirLease() throws Exception {
+        io.klingbatch.ledger.Leases leases = machine.getBean(io.klingbatch.ledger.Leases.class);
+        java.util.concurrent.ExecutorService ticks = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<io.klingbatch.ledger.Lease>> taken = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String key = "same-instant-" + i + "-" + System.nanoTime();
+                taken.add(ticks.submit(() -> {
+                    go.await();
+                    return leases.hold(key, "campaign " + key, notice -> { });
+                }));
+            }
+            go.countDown();
+            for (var lease : taken) {
+                lease.get().close(); // a failure to register its holder would throw here, and keep the lease for ever
+            }
+        } finally {
+            ticks.shutdownNow();
+        }
+    }
+
+    @Test
     void aJobFileWithoutAScheduleIsAnErrorNamingIt() throws Exception {
         Machines.csv(work.resolve("jobs/plain.csv"), "plain", 1, 1);
         Path job = Machines.job(work.resolve("jobs/plain.yml"), "plain.csv", null);

@@ -83,7 +83,8 @@ final class ScheduleCommand implements Callable<Integer> {
         RunSessions sessions = cli.bean(RunSessions.class);
         Duration grace = cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5));
         Duration reread = cli.setting("kling.schedule.reread-every", Duration.class, Duration.ofSeconds(10));
-        try (CampaignScheduler scheduler = new CampaignScheduler(cli.bean(ScheduledRuns.class), sessions, jobFiles, cli.workingDirectory, simulate, this::say, Clock.systemDefaultZone(), reread);
+        try (CampaignScheduler scheduler = new CampaignScheduler(cli.bean(ScheduledRuns.class), sessions, jobFiles, cli.workingDirectory,
+                simulate, this::say, Clock.systemDefaultZone(), reread);
              Interrupts interrupts = Interrupts.install(sessions, cli.console, grace, scheduler::stopScheduling)) {
             List<String> campaigns = scheduler.start();
             say("Scheduling " + campaigns.size() + (campaigns.size() == 1 ? " campaign" : " campaigns") + (simulate ? " (simulated API)" : "")

@@ -153,9 +153,6 @@ public final class CampaignScheduler implements AutoCloseable {
     }
 
     private void fire(Entry entry) {
-        if (stopping) {
-            return;
-        }
         if (!entry.running.compareAndSet(false, true)) {
             String line = "campaign " + entry.name + ": tick skipped: its run in this process is still going";
             ScheduledRuns.log.info(line);
@@ -163,6 +160,10 @@ public final class CampaignScheduler implements AutoCloseable {
             return;
         }
         synchronized (activity) {
+            if (stopping) { // checked with the count, so awaitRuns never misses a tick that got past it
+                entry.running.set(false);
+                return;
+            }
             active++;
         }
         try {
@@ -206,7 +207,9 @@ public final class CampaignScheduler implements AutoCloseable {
 
     /** No tick starts from now on; the runs in progress go on until their sessions are stopped. */
     public void stopScheduling() {
-        stopping = true;
+        synchronized (activity) {
+            stopping = true;
+        }
         synchronized (this) {
             for (Entry entry : entries) {
                 synchronized (entry) {

@@ -18,7 +18,7 @@ public final class MonitoringOnly implements AutoConfigurationImportFilter, Envi
 
     private static final List<String> PACKAGES = List.of("org.springframework.boot.actuate.", "org.springframework.boot.micrometer.",
             "org.springframework.boot.health.", "org.springframework.boot.webmvc.", "org.springframework.boot.tomcat.",
-            "org.springframework.boot.http.converter.");
+            "org.springframework.boot.http.converter.", "org.springframework.boot.servlet.");
     private static final List<String> PARTS = List.of(".health.", ".metrics.", ".observation.", ".actuate.");
 
     private boolean monitoring;

@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +29,7 @@ import org.springframework.stereotype.Component;
  * It listens to the runs' progress while the scheduler runs (there is no console to tell), and logs their notices.
  */
 @Component
+@Lazy // only schedule uses it: run and validate do not load Micrometer
 public class RunMetrics implements RunProgress {
 
     private static final Logger log = LoggerFactory.getLogger(RunMetrics.class);

@@ -15,8 +15,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * What {@code run} and {@code schedule} both do around a run: size the connection pool for it, note when it started and
- * what the campaign had spent, then turn its result into a {@link RunReport}, count it in the metrics and tell the job
- * file's webhook.
+ * what the campaign had spent, then turn its result into a {@link RunReport} and tell the job file's webhook.
  */
 @Component
 public class RunRecorder {
@@ -26,14 +25,12 @@ public class RunRecorder {
     private final Ledger ledger;
     private final Clock clock;
     private final ConnectionPool pool;
-    private final RunMetrics metrics;
     private final WebhookNotifier notifier;
 
-    RunRecorder(Ledger ledger, Clock clock, ConnectionPool pool, RunMetrics metrics, WebhookNotifier notifier) {
+    RunRecorder(Ledger ledger, Clock clock, ConnectionPool pool, WebhookNotifier notifier) {
         this.ledger = ledger;
         this.clock = clock;
         this.pool = pool;
-        this.metrics = metrics;
         this.notifier = notifier;
     }
 
@@ -82,13 +79,12 @@ public class RunRecorder {
             started = clock.instant();
         }
 
-        /** The report of the run that ended, counted in the metrics. */
+        /** The report of the run that ended. */
         public RunReport finish(RunResult result) {
             RunOutcome outcome = RunOutcome.of(result);
             BigDecimal spent = result.summary().spent().subtract(before.paid()).max(BigDecimal.ZERO);
             RunReport report = new RunReport(run.campaign().name(), run.campaign().source(), trigger, outcome, spent,
                     run.campaign().output().resolve("manifest.csv"), started, clock.instant(), Leases.hostName());
-            metrics.ran(outcome, spent);
             return report;
         }
 

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.dao.DataAccessException;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,6 +41,7 @@ import org.springframework.stereotype.Component;
  * A run's start and end are one line each, given to {@code say} (the console) and logged (the log file).
  */
 @Component
+@Lazy
 public class ScheduledRuns {
 
     /** The logger of the run lines: its INFO lines are the scheduler's record in the log file. */
@@ -152,6 +154,7 @@ public class ScheduledRuns {
                 return new TickResult(Tick.HELD, campaign, null);
             }
             RunReport report = recording.finish(result);
+            metrics.ran(report.outcome(), report.spent());
             if (report.outcome().status() == RunOutcome.Status.INTERNAL || report.outcome().status() == RunOutcome.Status.REFUSED) {
                 error(say, report.line());
             } else {

@@ -33,13 +33,20 @@ public class WebhookNotifier implements DisposableBean {
 
     private final NotifyProperties properties;
     private final Sleeper sleeper;
-    private final CloseableHttpClient http;
+    private CloseableHttpClient http;
 
     WebhookNotifier(NotifyProperties properties, Sleeper sleeper) {
         this.properties = properties;
         this.sleeper = sleeper;
+    }
+
+    /** Made on first use: most runs notify nobody, and a TLS-capable client costs start-up time. */
+    private synchronized CloseableHttpClient http() {
+        if (http != null) {
+            return http;
+        }
         Timeout timeout = Timeout.of(properties.timeout());
-        this.http = HttpClients.custom()
+        http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build())
                         .build())
@@ -48,6 +55,7 @@ public class WebhookNotifier implements DisposableBean {
                 .disableAutomaticRetries()
                 .setUserAgent("kling-batch")
                 .build();
+        return http;
     }
 
     /** Sends {@code json} to {@code url}; whether it was accepted (a 2xx). */
@@ -64,7 +72,7 @@ public class WebhookNotifier implements DisposableBean {
             try {
                 HttpPost post = new HttpPost(url);
                 post.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
-                int status = http.execute(post, response -> {
+                int status = http().execute(post, response -> {
                     EntityUtils.consume(response.getEntity());
                     return response.getCode();
                 });
@@ -100,7 +108,9 @@ public class WebhookNotifier implements DisposableBean {
     }
 
     @Override
-    public void destroy() throws IOException {
-        http.close();
+    public synchronized void destroy() throws IOException {
+        if (http != null) {
+            http.close();
+        }
     }
 }

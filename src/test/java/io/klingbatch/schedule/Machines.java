@@ -121,8 +121,8 @@ public final class Machines {
 
     /** A scheduler on {@code machine} for {@code jobFiles}, its lines collected in {@code lines}. */
     public static CampaignScheduler scheduler(ConfigurableApplicationContext machine, Path workingDirectory, List<String> lines, Path... jobFiles) {
-        return new CampaignScheduler(machine.getBean(ScheduledRuns.class), machine.getBean(RunSessions.class), List.of(jobFiles), workingDirectory, false, lines::add, Clock.systemDefaultZone(),
-                Duration.ofMillis(200));
+        return new CampaignScheduler(machine.getBean(ScheduledRuns.class), machine.getBean(RunSessions.class), List.of(jobFiles), workingDirectory,
+                false, lines::add, Clock.systemDefaultZone(), Duration.ofMillis(200));
     }
 
     public static List<String> lines() {

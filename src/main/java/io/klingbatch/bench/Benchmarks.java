@@ -172,9 +172,11 @@ public final class Benchmarks {
 
     /**
      * Forced stops of a real child process ({@code java -jar} of this jar) at a random moment, against a simulated API in
-     * this process that counts what it was paid for: per kind of stop, how many paid calls lost their video (neither
-     * saved nor collectable by the next run). Targets: 0 for SIGINT and SIGTERM; at most one per worker for SIGKILL
-     * with v1; 0 for v2 but a submit answered in the instant before the kill.
+     * this process that counts what it was paid for, then the same command again until it ends, as a user would after
+     * the stop: per kind of stop, how many paid calls never gave a saved video (their rows are left UNCERTAIN, not
+     * bought again), and how many prompts were paid twice. Targets: paid twice 0 always; lost 0 for SIGINT and SIGTERM;
+     * at most one per worker for SIGKILL with v1 (a call on the wire); for v2, only a submit whose answer (its request
+     * id) had not been written down when the process died.
      */
     public void stops(int perKind, int rows, int workers) throws Exception {
         Path jar = ownJar();
@@ -191,6 +193,7 @@ public final class Benchmarks {
             int paid = 0;
             int lost = 0;
             int worst = 0;
+            int twice = 0;
             for (int trial = 1; trial <= perKind; trial++) {
                 Path folder = scratch.resolve("stops").resolve(kind.replace(' ', '-') + "-" + trial);
                 Path csv = writeCampaign(folder, rows);
@@ -214,15 +217,28 @@ public final class Benchmarks {
                     if (!process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
                         process.destroyForcibly();
                     }
+                    builder.redirectOutput(folder.resolve("resume.txt").toFile()); // the same command again, to its end
+                    for (int attempt = 0; attempt < 30; attempt++) {
+                        Process resume = builder.start();
+                        if (!resume.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                            resume.destroyForcibly();
+                        }
+                        if (resume.exitValue() != 5) {
+                            break;
+                        }
+                        Thread.sleep(1000); // exit 5: the killed run's lease has not lapsed yet (3 s here)
+                    }
                     int billed = api.paid();
                     int kept = keptVideos(folder);
                     paid += billed;
                     lost += billed - kept;
                     worst = Math.max(worst, billed - kept);
+                    twice += (int) api.billedPrompts().stream().collect(java.util.stream.Collectors.groupingBy(prompt -> prompt,
+                            java.util.stream.Collectors.counting())).values().stream().filter(count -> count > 1).count();
                 }
             }
-            out.accept(String.format(Locale.ROOT, "  %-8s %3d stops: %4d calls paid, %3d lost (%.1f per 100 stops, at most %d in one stop)", kind,
-                    perKind, paid, lost, lost * 100.0 / perKind, worst));
+            out.accept(String.format(Locale.ROOT, "  %-8s %3d stops, each resumed: %4d calls paid, %3d paid twice, %3d lost (%.1f per 100 stops, at most %d in one stop)",
+                    kind, perKind, paid, twice, lost, lost * 100.0 / perKind, worst));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.klingbatch.campaign;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -19,15 +20,17 @@ import java.util.Map;
  * @param sheet    the job file's {@code sheet:} (the sheet of an .xlsx input to read), or null for the first sheet
  * @param promptTemplate the job file's {@code prompt-template}, or null: the prompt is then the {@code prompt} cell
  * @param negativePromptTemplate the job file's {@code negative-prompt-template}, or null
+ * @param schedule the job file's {@code schedule:} (a Spring cron expression, checked), or null
+ * @param webhook  the job file's {@code notify: webhook-url:}, or null
  */
 public record Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
                        RunOptions options, boolean outputChosen, VideoOptions videos, String sheet, PromptTemplate promptTemplate,
-                       PromptTemplate negativePromptTemplate) {
+                       PromptTemplate negativePromptTemplate, String schedule, URI webhook) {
 
-    /** A campaign of one video per row, without sheet or templates: a bare CSV, or a job file that sets none of them. */
+    /** A campaign of one video per row, without sheet, templates, schedule or notification: a bare CSV, or a job file that sets none. */
     public Campaign(String name, Path source, Path csv, Path output, Map<String, String> defaults, ClientOptions client,
                     RunOptions options, boolean outputChosen) {
-        this(name, source, csv, output, defaults, client, options, outputChosen, VideoOptions.NONE, null, null, null);
+        this(name, source, csv, output, defaults, client, options, outputChosen, VideoOptions.NONE, null, null, null, null, null);
     }
 
     /** The folder local images are resolved against, and confined to. */
@@ -37,12 +40,12 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
 
     public Campaign withOutput(Path newOutput) {
         return new Campaign(name, source, csv, newOutput.toAbsolutePath().normalize(), defaults, client, options, true, videos, sheet,
-                promptTemplate, negativePromptTemplate);
+                promptTemplate, negativePromptTemplate, schedule, webhook);
     }
 
     /** This campaign with N takes of each video ({@code --takes N}). */
     public Campaign withTakes(int takes) {
         return new Campaign(name, source, csv, output, defaults, client, options, outputChosen, videos.withTakes(takes), sheet,
-                promptTemplate, negativePromptTemplate);
+                promptTemplate, negativePromptTemplate, schedule, webhook);
     }
 }

@@ -33,7 +33,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
 public final class CampaignLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("input", "output", "defaults", "client", "concurrency", "requests-per-minute", "api", "max-credits",
-            "formats", "takes", "name-pattern", "sheet", "prompt-template", "negative-prompt-template");
+            "formats", "takes", "name-pattern", "sheet", "prompt-template", "negative-prompt-template", "schedule", "notify");
     private static final Set<String> CLIENT_KEYS = Set.of("max-attempts", "base-delay", "connect-timeout", "response-timeout");
 
     private final Path workingDirectory;
@@ -81,7 +81,8 @@ public final class CampaignLoader {
         return new Campaign(name, jobFile, csv, outputPath, defaults(jobFile, yaml.get("defaults")), client(jobFile, yaml.get("client")), options,
                 output != null && !String.valueOf(output).isBlank(), videos, sheet(jobFile, yaml.get("sheet")),
                 template(jobFile, "prompt-template", yaml.get("prompt-template")),
-                template(jobFile, "negative-prompt-template", yaml.get("negative-prompt-template")));
+                template(jobFile, "negative-prompt-template", yaml.get("negative-prompt-template")),
+                JobFileSchedule.cron(jobFile, yaml.get("schedule")), JobFileSchedule.webhook(jobFile, yaml.get("notify")));
     }
 
     private static String namePattern(Path jobFile, Object raw) {

@@ -1,7 +1,8 @@
 package io.klingbatch.cli;
 
 import java.nio.file.Path;
-import java.util.function.Supplier;
+import java.util.Map;
+import java.util.function.Function;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -12,32 +13,36 @@ final class CliContext implements AutoCloseable {
 
     final Console console;
     final Path workingDirectory;
-    private final java.util.function.Function<Boolean, ConfigurableApplicationContext> starter;
-    private boolean readOnly;
+    private final Function<Map<String, Object>, ConfigurableApplicationContext> starter;
     private final boolean closeWhenDone;
     private ConfigurableApplicationContext context;
+    private Map<String, Object> properties = Map.of();
 
-    /** @param starter starts the context; given true, one that creates, migrates and writes nothing ({@link #readOnly}) */
-    CliContext(Console console, Path workingDirectory, java.util.function.Function<Boolean, ConfigurableApplicationContext> starter,
-               boolean closeWhenDone) {
+    /** @param starter starts the context with the settings a command asked for ({@link #readOnly}, {@link #startWith}) */
+    CliContext(Console console, Path workingDirectory, Function<Map<String, Object>, ConfigurableApplicationContext> starter, boolean closeWhenDone) {
         this.console = console;
         this.workingDirectory = workingDirectory;
         this.starter = starter;
         this.closeWhenDone = closeWhenDone;
     }
 
-    CliContext(Console console, Path workingDirectory, Supplier<ConfigurableApplicationContext> starter, boolean closeWhenDone) {
-        this(console, workingDirectory, readOnly -> starter.get(), closeWhenDone);
-    }
-
     /** The command writes nothing: the context, when it starts, must neither create nor migrate the job repository. */
     void readOnly() {
-        this.readOnly = true;
+        Map<String, Object> settings = new java.util.HashMap<>(properties);
+        settings.putAll(KlingBatchCli.readOnlySettings());
+        this.properties = Map.copyOf(settings);
+    }
+
+    /** Settings for the context, when a command needs its own (schedule --port: a web server); before the first bean. */
+    void startWith(Map<String, Object> settings) {
+        Map<String, Object> merged = new java.util.HashMap<>(properties);
+        merged.putAll(settings);
+        this.properties = Map.copyOf(merged);
     }
 
     <T> T bean(Class<T> type) {
         if (context == null) {
-            context = starter.apply(readOnly);
+            context = starter.apply(properties);
         }
         return context.getBean(type);
     }

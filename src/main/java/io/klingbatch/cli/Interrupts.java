@@ -5,7 +5,9 @@ import io.klingbatch.generation.StopReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +34,9 @@ final class Interrupts implements AutoCloseable {
     private final RunSessions sessions;
     private final Console console;
     private final Duration grace;
+    private final Runnable first;
     private final AtomicInteger received = new AtomicInteger();
+    private final CountDownLatch handled = new CountDownLatch(1);
     private final List<Restore> previous = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kling-shutdown-grace");
@@ -43,15 +47,21 @@ final class Interrupts implements AutoCloseable {
     private record Restore(Signal signal, SignalHandler handler) {
     }
 
-    private Interrupts(RunSessions sessions, Console console, Duration grace) {
+    private Interrupts(RunSessions sessions, Console console, Duration grace, Runnable first) {
         this.sessions = sessions;
         this.console = console;
         this.grace = grace;
+        this.first = first;
     }
 
     /** Handles SIGINT and SIGTERM until closed. */
     static Interrupts install(RunSessions sessions, Console console, Duration grace) {
-        Interrupts interrupts = new Interrupts(sessions, console, grace);
+        return install(sessions, console, grace, () -> { });
+    }
+
+    /** The same, doing {@code first} (the scheduler: start no more runs) before the runs in progress are stopped. */
+    static Interrupts install(RunSessions sessions, Console console, Duration grace, Runnable first) {
+        Interrupts interrupts = new Interrupts(sessions, console, grace, first);
         for (String name : SIGNALS) {
             try {
                 Signal signal = new Signal(name);
@@ -63,6 +73,11 @@ final class Interrupts implements AutoCloseable {
         return interrupts;
     }
 
+    /** Blocks until a first signal has been handled (the runs told to stop). */
+    void awaitFirst() throws InterruptedException {
+        handled.await();
+    }
+
     /** Whether a signal arrived. */
     boolean interrupted() {
         return received.get() > 0;
@@ -70,6 +85,7 @@ final class Interrupts implements AutoCloseable {
 
     private void handle(Signal signal) {
         if (received.incrementAndGet() == 1) {
+            first.run();
             sessions.stopAll(new StopReason(StopReason.Kind.INTERRUPTED, "interrupted (SIG" + signal.getName() + ")"));
             int onWire = sessions.onWire();
             int waiting = sessions.waiting();
@@ -78,7 +94,12 @@ final class Interrupts implements AutoCloseable {
                     + " (at most " + human(grace) + ").")
                     + (waiting > 0 ? " " + waiting + " v2 " + (waiting == 1 ? "request is" : "requests are") + " safe in the ledger; the next run collects them." : "")
                     + " Press Ctrl-C again to abandon the calls in flight (they would be marked UNCERTAIN).");
-            timer.schedule(() -> abandon("the shutdown grace of " + human(grace) + " ran out"), grace.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                timer.schedule(() -> abandon("the shutdown grace of " + human(grace) + " ran out"), grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile: the run is over
+            }
+            handled.countDown();
         } else {
             abandon("a second signal");
         }

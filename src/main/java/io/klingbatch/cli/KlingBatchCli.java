@@ -6,6 +6,7 @@ import io.klingbatch.campaign.CampaignFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.Banner;
@@ -37,17 +38,17 @@ public final class KlingBatchCli implements Runnable {
     /** The real command line: starts a quiet, non-web Spring context when a command needs one. */
     public static int execute(String[] args) {
         return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                Path.of("").toAbsolutePath(), readOnly -> startSpring(readOnly ? readOnlySettings() : Map.of()), true, System.console() != null);
+                Path.of("").toAbsolutePath(), KlingBatchCli::startSpring, true, System.console() != null);
     }
 
     /** For tests: the same command line against a context they already have. */
     static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
                        Supplier<ConfigurableApplicationContext> spring, boolean closeSpring) {
-        return execute(args, out, err, workingDirectory, readOnly -> spring.get(), closeSpring, false);
+        return execute(args, out, err, workingDirectory, properties -> spring.get(), closeSpring, false);
     }
 
     private static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
-                               java.util.function.Function<Boolean, ConfigurableApplicationContext> spring, boolean closeSpring, boolean terminal) {
+                               Function<Map<String, Object>, ConfigurableApplicationContext> spring, boolean closeSpring, boolean terminal) {
         Console console = new Console(out, err, terminal);
         try (CliContext context = new CliContext(console, workingDirectory, spring, closeSpring)) {
             CommandLine commandLine = new CommandLine(new KlingBatchCli())
@@ -55,6 +56,7 @@ public final class KlingBatchCli implements Runnable {
                     .addSubcommand(new ValidateCommand(context))
                     .addSubcommand(new StatusCommand(context))
                     .addSubcommand(new ReportCommand(context))
+                    .addSubcommand(new ScheduleCommand(context))
                     .addSubcommand(new BenchCommand(context))
                     .setOut(out)
                     .setErr(err)
@@ -65,7 +67,7 @@ public final class KlingBatchCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use 'run', 'validate', 'status', 'report' or 'bench'.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use 'run', 'validate', 'status', 'report', 'schedule' or 'bench'.");
     }
 
     /** Anything no command handled: a configuration problem (exit 2) or a bug (exit 70); never a stack trace here. */

@@ -15,6 +15,9 @@ import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.output.CampaignSummary;
 import io.klingbatch.output.Plan;
 import io.klingbatch.output.VideoStatus;
+import io.klingbatch.schedule.RunOutcome;
+import io.klingbatch.schedule.RunRecorder;
+import io.klingbatch.schedule.RunReport;
 import io.klingbatch.segmind.ApiKeySource;
 import io.klingbatch.segmind.ApiRefusedException;
 import io.klingbatch.segmind.SegmindConnector;
@@ -27,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.dao.DataAccessException;
 import picocli.CommandLine.Command;
@@ -135,13 +137,17 @@ final class RunCommand implements Callable<Integer> {
         }
         RunSessions sessions = cli.bean(RunSessions.class);
         ProgressView.Mode mode = quiet ? ProgressView.Mode.QUIET : cli.console.terminal() ? ProgressView.Mode.BAR : ProgressView.Mode.LINES;
+        RunRecorder recorder = cli.bean(RunRecorder.class);
         RunResult result;
+        RunReport report;
         Duration grace = cli.setting("kling.shutdown-grace", Duration.class, Duration.ofMinutes(5));
         try (ProgressView view = new ProgressView(cli.console, mode, plan.toPay() + plan.inFlight(), System.out);
+             RunRecorder.Recording recording = recorder.start(run, "run");
              Interrupts interrupts = Interrupts.install(sessions, cli.console, grace);
              DatabaseWatch watch = DatabaseWatch.start(sessions, cli.console, cli.databaseName(), grace)) {
             cli.bean(ProgressRelay.class).listen(view);
-            result = launcher.run(run);
+            result = launcher.run(run, recording::started);
+            report = recording.finish(result);
         } catch (CampaignHeldException e) {
             cli.console.error("Not started: " + e.getMessage() + ". Nothing was sent; wait for that run to end (the same command then "
                     + "continues where it stopped), or check 'status'.");
@@ -154,8 +160,9 @@ final class RunCommand implements Callable<Integer> {
             sessions.reset();
         }
         warnAboutFiles(result.summary());
-        int exit = outcome(campaign, result);
+        int exit = outcome(campaign, result, report.outcome());
         afterward(campaign, result, exit, Duration.ofNanos(System.nanoTime() - started));
+        recorder.notify(campaign, report);
         return exit;
     }
 
@@ -288,28 +295,26 @@ final class RunCommand implements Callable<Integer> {
         return value.setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 
-    private int outcome(Campaign campaign, RunResult result) {
+    /** Says how the run ended, in one sentence; its exit code is the outcome's ({@link RunOutcome}, shared with {@code schedule}). */
+    private int outcome(Campaign campaign, RunResult result, RunOutcome outcome) {
         CampaignSummary summary = result.summary();
         String manifest = relative(campaign.output().resolve("manifest.csv"));
         if (!result.launched()) {
             cli.console.result("Nothing to send: every video of this campaign was made already. " + Summaries.counts(summary)
                     + " Manifest: " + manifest + ".");
-            return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
+            return outcome.exitCode();
         }
         JobExecution execution = result.execution();
-        StopReason stop = StopReason.stored(execution);
-        if (execution.getStatus() == BatchStatus.COMPLETED && stop.kind() == StopReason.Kind.NONE) {
+        if (outcome.finished()) {
             cli.console.result((summary.allGenerated() ? "Done: every row has its video. " : "Finished. ") + Summaries.counts(summary)
                     + Summaries.uncertainNote(summary) + " Manifest: " + manifest + ".");
-            return summary.allGenerated() ? ExitCode.OK.code : ExitCode.SOME_ROWS_NOT_GENERATED.code;
+            return outcome.exitCode();
         }
-        if (stop.kind() == StopReason.Kind.NONE) {
-            stop = StopReason.of(execution);
-        }
+        StopReason stop = outcome.reason();
         String progress = Words.rows(summary.count(VideoStatus.GENERATED)) + " done, " + summary.left() + " left; "
                 + Summaries.credits(summary) + ".";
         String again = " Run the same command again to continue:\n  " + sameCommand();
-        return switch (stop.kind()) {
+        switch (stop.kind()) {
             case BUDGET -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
                     + ". Run again with a larger --max-credits to continue.");
             case CREDITS -> say("Stopped: " + Words.clause(stop.message()) + ". " + progress + " Manifest: " + manifest
@@ -323,27 +328,18 @@ final class RunCommand implements Callable<Integer> {
                     + ". Free the space or fix the folder, then run the same command again:\n  " + sameCommand());
             case DATABASE, LEASE_LOST -> say("Stopped: " + Words.clause(stop.message()) + " (" + cli.databaseName() + "). " + progress
                     + " Every video paid is saved and recorded in the output folder." + again);
-            case REFUSED -> {
-                cli.console.error("Stopped: " + Words.clause(stop.message()) + ". No further calls were made; " + progress
-                        + " Fix it and run the same command again.");
-                yield ExitCode.REFUSED_BY_API.code;
-            }
-            case CAMPAIGN_FILE -> {
-                cli.console.error("Stopped: " + Words.clause(stop.message()) + ". Manifest: " + manifest + ".");
-                yield ExitCode.USAGE.code;
-            }
-            case NONE, INTERNAL -> {
-                cli.console.error("Stopped by an internal error (" + (stop.message() == null ? execution.getExitStatus().getExitDescription()
-                        : stop.message()) + "). Details are in " + cli.logFile() + ". Nothing paid is lost; run the same command "
-                        + "again to continue.");
-                yield ExitCode.INTERNAL.code;
-            }
-        };
+            case REFUSED -> cli.console.error("Stopped: " + Words.clause(stop.message()) + ". No further calls were made; " + progress
+                    + " Fix it and run the same command again.");
+            case CAMPAIGN_FILE -> cli.console.error("Stopped: " + Words.clause(stop.message()) + ". Manifest: " + manifest + ".");
+            case NONE, INTERNAL -> cli.console.error("Stopped by an internal error (" + (stop.message() == null
+                    ? execution.getExitStatus().getExitDescription() : stop.message()) + "). Details are in " + cli.logFile()
+                    + ". Nothing paid is lost; run the same command again to continue.");
+        }
+        return outcome.exitCode();
     }
 
-    private int say(String sentence) {
+    private void say(String sentence) {
         cli.console.result(sentence);
-        return ExitCode.STOPPED_RESTARTABLE.code;
     }
 
     /**

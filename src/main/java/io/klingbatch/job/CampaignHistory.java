@@ -41,6 +41,12 @@ public class CampaignHistory {
         return id == null ? Optional.empty() : Optional.ofNullable(jobRepository.getJobExecution(id));
     }
 
+    /** The budget ({@code --max-credits}, or the job file's {@code max-credits}) an execution ran under, or null for none. */
+    public static java.math.BigDecimal budget(JobExecution execution) {
+        String budget = execution.getJobParameters().getString(CampaignParameters.MAX_CREDITS, "");
+        return budget == null || budget.isEmpty() ? null : new java.math.BigDecimal(budget);
+    }
+
     /** The API an execution paid: the simulator or a base URL (null for a run of an earlier version against the real API). */
     public static Endpoint endpoint(JobExecution execution) {
         String id = execution.getJobParameters().getString(CampaignParameters.ENDPOINT);

@@ -79,12 +79,21 @@ public class CampaignLauncher {
     }
 
     public RunResult run(CampaignRun requested) throws Exception {
+        return run(requested, () -> { });
+    }
+
+    /**
+     * {@link #run(CampaignRun)}, telling {@code held} once the campaign's lease is taken (the scheduler logs a run's start
+     * only then: a run refused because another holds the campaign is one line, not two).
+     */
+    public RunResult run(CampaignRun requested, Runnable held) throws Exception {
         CampaignRun run = resolve(requested);
         String csvSha256 = sha256(run.campaign().csv());
         OutputFolder.claim(run.campaign()).ifPresent(progress::notice);
         try (Lease lease = leases.hold(leaseKey(csvSha256, run), run.campaign().name(), progress::notice)) {
             lease.onLost(why -> sessions.stopAll(new StopReason(why.startsWith("the job repository")
                     ? StopReason.Kind.DATABASE : StopReason.Kind.LEASE_LOST, why)));
+            held.run();
             return runHeld(run, csvSha256);
         }
     }

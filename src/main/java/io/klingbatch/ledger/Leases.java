@@ -74,7 +74,12 @@ public class Leases implements DisposableBean {
             Lease lease = new Lease(key, locks.obtain(key), this::renew, properties.ttl(), properties.renewEvery(), this::forget,
                     () -> replace(locks));
             if (lease.take()) {
-                register(campaign);
+                try {
+                    register(campaign);
+                } catch (RuntimeException e) {
+                    lease.close(); // never keep a lease nobody will release
+                    throw e;
+                }
                 return lease;
             }
             Holder holder = holder(key);
@@ -150,7 +155,8 @@ public class Leases implements DisposableBean {
         }
     }
 
-    private void register(String campaign) {
+    /** Synchronized: the scheduler takes several leases at once in one process, all under its one client id. */
+    private synchronized void register(String campaign) {
         jdbc.update("DELETE FROM kb_holder WHERE client_id = ?", clientId);
         jdbc.update("INSERT INTO kb_holder (client_id, host, pid, campaign, started_at) VALUES (?, ?, ?, ?, ?)", clientId, hostName(),
                 ProcessHandle.current().pid(), campaign, Timestamp.valueOf(now()));

@@ -96,7 +96,7 @@ class TeamDatabaseTest {
             assertThat(seenFromFirst.count(VideoStatus.GENERATED)).isEqualTo(12);
             assertThat(seenFromFirst.spent()).isEqualByComparingTo(seenFromSecond.spent());
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                 ResultSet rs = connection.createStatement().executeQuery("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTED', 'UNKNOWN')")) {
+                 ResultSet rs = connection.createStatement().executeQuery("SELECT COUNT(*) FROM kling_batch.BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTED', 'UNKNOWN')")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("no execution left running or unknown").isZero();
             }
@@ -147,7 +147,7 @@ class TeamDatabaseTest {
                     assertThat(api.paidFor("database prompt " + i + " of")).as("prompt " + i).isEqualTo(1);
                 }
                 try (Connection connection = restarted.getPostgresDatabase().getConnection();
-                     ResultSet rs = connection.createStatement().executeQuery("SELECT state, COUNT(*) FROM kb_video GROUP BY state")) {
+                     ResultSet rs = connection.createStatement().executeQuery("SELECT state, COUNT(*) FROM kling_batch.kb_video GROUP BY state")) {
                     Map<String, Integer> states = new java.util.HashMap<>();
                     while (rs.next()) {
                         states.put(rs.getString(1), rs.getInt(2));

@@ -121,7 +121,7 @@ class HeaderMatchingTest {
     void aNearMissThatATemplateUsesIsNotATypo() throws IOException {
         Path file = csv("prompt,model\na cat,T-800\n");
         Campaign campaign = new Campaign("c", dir.resolve("job.yml"), file, dir.resolve("out"), java.util.Map.of(), ClientOptions.NONE,
-                RunOptions.NONE, false, VideoOptions.NONE, null, PromptTemplate.parse("prompt-template", "{prompt} with a {model}"), null);
+                RunOptions.NONE, false, VideoOptions.NONE, null, PromptTemplate.parse("prompt-template", "{prompt} with a {model}"), null, null, null);
 
         assertThatThrownBy(() -> CampaignCsv.open(file)).hasMessageContaining("'model' (did you mean 'mode'?)");
         try (CampaignCsv csv = CampaignCsv.open(campaign)) {

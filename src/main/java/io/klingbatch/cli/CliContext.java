@@ -47,6 +47,15 @@ final class CliContext implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /**
+     * The API a campaign's facts are read for ({@code status}, {@code report}): the one its last run paid, else the
+     * configured one (a campaign never run).
+     */
+    io.klingbatch.ledger.Endpoint endpointOf(java.util.Optional<org.springframework.batch.core.job.JobExecution> last) {
+        io.klingbatch.ledger.Endpoint endpoint = last.map(io.klingbatch.job.CampaignHistory::endpoint).orElse(null);
+        return endpoint != null ? endpoint : io.klingbatch.ledger.Endpoint.of(bean(io.klingbatch.segmind.SegmindProperties.class).baseUrl());
+    }
+
     /** A setting of the application (environment, -D, application.yml), or the default. */
     <T> T setting(String key, Class<T> type, T fallback) {
         return bean(org.springframework.core.env.Environment.class).getProperty(key, type, fallback);

@@ -5,7 +5,6 @@ import io.klingbatch.job.CampaignHistory;
 import io.klingbatch.ledger.Endpoint;
 import io.klingbatch.ledger.FormerHome;
 import io.klingbatch.report.CampaignReports;
-import io.klingbatch.segmind.SegmindProperties;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -38,10 +37,7 @@ final class ReportCommand implements Callable<Integer> {
         Campaign campaign = selection.load(cli.workingDirectory);
         cli.bean(FormerHome.class).importFrom(cli.workingDirectory).ifPresent(cli.console::say);
         Optional<JobExecution> last = cli.bean(CampaignHistory.class).lastExecution(campaign);
-        Endpoint endpoint = last.map(CampaignHistory::endpoint).orElse(null);
-        if (endpoint == null) {
-            endpoint = Endpoint.of(cli.bean(SegmindProperties.class).baseUrl());
-        }
+        Endpoint endpoint = cli.endpointOf(last);
         Path report;
         try {
             report = cli.bean(CampaignReports.class).write(campaign, endpoint.id(), last.map(JobExecution::getId).orElse(null));

@@ -10,7 +10,6 @@ import io.klingbatch.ledger.Leases;
 import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.output.CampaignSummary;
 import io.klingbatch.output.VideoStatus;
-import io.klingbatch.segmind.SegmindProperties;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
@@ -53,10 +52,7 @@ final class StatusCommand implements Callable<Integer> {
         Campaign campaign = selection.load(cli.workingDirectory);
         cli.bean(FormerHome.class).importFrom(cli.workingDirectory).ifPresent(cli.console::say);
         Optional<JobExecution> last = cli.bean(CampaignHistory.class).lastExecution(campaign);
-        Endpoint endpoint = last.map(CampaignHistory::endpoint).orElse(null);
-        if (endpoint == null) {
-            endpoint = Endpoint.of(cli.bean(SegmindProperties.class).baseUrl());
-        }
+        Endpoint endpoint = cli.endpointOf(last);
         CampaignSummary summary = cli.bean(CampaignReporter.class).summarize(campaign, endpoint.id(), last.map(JobExecution::getId).orElse(null));
         Leases.Holder holder = cli.bean(Leases.class).holder(CampaignLauncher.leaseKey(campaign.csv(), endpoint.id()));
         String next = next(summary, last.orElse(null), holder != null);

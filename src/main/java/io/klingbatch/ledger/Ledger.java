@@ -63,19 +63,7 @@ public class Ledger {
     /** {@link #latest} for many requests at once (the manifest of a big campaign), in batches of a few hundred. */
     public Map<String, LedgerEntry> latest(String endpoint, Collection<String> requestHashes) {
         Map<String, LedgerEntry> latest = new HashMap<>();
-        List<String> all = new ArrayList<>(requestHashes);
-        for (int from = 0; from < all.size(); from += IN_BATCH) {
-            List<String> batch = all.subList(from, Math.min(all.size(), from + IN_BATCH));
-            List<Object> arguments = new ArrayList<>(batch.size() + 1);
-            arguments.add(endpoint);
-            arguments.addAll(batch);
-            String marks = String.join(", ", java.util.Collections.nCopies(batch.size(), "?"));
-            List<LedgerEntry> entries = ownTransaction.execute(status -> jdbc.query("SELECT " + COLUMNS + " FROM kb_video"
-                    + " WHERE endpoint = ? AND request_hash IN (" + marks + ")", Ledger::entry, arguments.toArray()));
-            for (LedgerEntry entry : entries) {
-                latest.merge(entry.key().requestHash(), entry, (a, b) -> a.key().take() >= b.key().take() ? a : b);
-            }
-        }
+        takes(endpoint, requestHashes).forEach((hash, entries) -> latest.put(hash, entries.get(entries.size() - 1))); // ordered by take
         return latest;
     }
 

@@ -13,13 +13,28 @@ final class CliContext implements AutoCloseable {
 
     final Console console;
     final Path workingDirectory;
-    private final Function<Map<String, Object>, ConfigurableApplicationContext> starter;
+    private final Function<Startup, ConfigurableApplicationContext> starter;
     private final boolean closeWhenDone;
     private ConfigurableApplicationContext context;
     private Map<String, Object> properties = Map.of();
+    private Shape shape = Shape.FULL;
 
-    /** @param starter starts the context with the settings a command asked for ({@link #readOnly}, {@link #startWith}) */
-    CliContext(Console console, Path workingDirectory, Function<Map<String, Object>, ConfigurableApplicationContext> starter, boolean closeWhenDone) {
+    /** Which Spring application a command needs. */
+    enum Shape {
+        /** Everything: running jobs, the API client, Flyway. */
+        FULL,
+        /** Reading what is known ({@link io.klingbatch.FactsApplication}); handed to the full one when the job repository is behind. */
+        FACTS,
+        /** Reading what is known, never migrating or writing: no hand-over ({@code validate}). */
+        FACTS_READ_ONLY
+    }
+
+    /** What to start: the settings a command asked for and the application it needs. */
+    record Startup(Map<String, Object> settings, Shape shape) {
+    }
+
+    /** @param starter starts the context with the settings a command asked for ({@link #readOnly}, {@link #factsOnly}, {@link #startWith}) */
+    CliContext(Console console, Path workingDirectory, Function<Startup, ConfigurableApplicationContext> starter, boolean closeWhenDone) {
         this.console = console;
         this.workingDirectory = workingDirectory;
         this.starter = starter;
@@ -31,6 +46,14 @@ final class CliContext implements AutoCloseable {
         Map<String, Object> settings = new java.util.HashMap<>(properties);
         settings.putAll(KlingBatchCli.readOnlySettings());
         this.properties = Map.copyOf(settings);
+        this.shape = Shape.FACTS_READ_ONLY;
+    }
+
+    /** The command only reads what is known (and may import a former home): the small application answers it. */
+    void factsOnly() {
+        if (shape == Shape.FULL) {
+            shape = Shape.FACTS;
+        }
     }
 
     /** Settings for the context, when a command needs its own (schedule --port: a web server); before the first bean. */
@@ -42,7 +65,7 @@ final class CliContext implements AutoCloseable {
 
     <T> T bean(Class<T> type) {
         if (context == null) {
-            context = starter.apply(properties);
+            context = starter.apply(new Startup(properties, shape));
         }
         return context.getBean(type);
     }

@@ -1,5 +1,6 @@
 package io.klingbatch.cli;
 
+import io.klingbatch.FactsApplication;
 import io.klingbatch.KlingBatchApplication;
 import io.klingbatch.KlingHome;
 import io.klingbatch.campaign.CampaignFileException;
@@ -38,17 +39,23 @@ public final class KlingBatchCli implements Runnable {
     /** The real command line: starts a quiet, non-web Spring context when a command needs one. */
     public static int execute(String[] args) {
         return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                Path.of("").toAbsolutePath(), KlingBatchCli::startSpring, true, System.console() != null);
+                Path.of("").toAbsolutePath(), KlingBatchCli::startFor, true, System.console() != null);
     }
 
     /** For tests: the same command line against a context they already have. */
     static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
                        Supplier<ConfigurableApplicationContext> spring, boolean closeSpring) {
-        return execute(args, out, err, workingDirectory, properties -> spring.get(), closeSpring, false);
+        return execute(args, out, err, workingDirectory, startup -> spring.get(), closeSpring, false);
+    }
+
+    /** For tests: the same command line, each command given the context of the shape it asks for. */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
+                       Function<CliContext.Startup, ConfigurableApplicationContext> spring, boolean closeSpring) {
+        return execute(args, out, err, workingDirectory, spring, closeSpring, false);
     }
 
     private static int execute(String[] args, PrintWriter out, PrintWriter err, Path workingDirectory,
-                               Function<Map<String, Object>, ConfigurableApplicationContext> spring, boolean closeSpring, boolean terminal) {
+                               Function<CliContext.Startup, ConfigurableApplicationContext> spring, boolean closeSpring, boolean terminal) {
         Console console = new Console(out, err, terminal);
         try (CliContext context = new CliContext(console, workingDirectory, spring, closeSpring)) {
             CommandLine commandLine = new CommandLine(new KlingBatchCli())
@@ -76,6 +83,10 @@ public final class KlingBatchCli implements Runnable {
         while (cause != null) {
             if (cause instanceof CampaignFileException file) {
                 console.error(file.getMessage());
+                return ExitCode.USAGE.code;
+            }
+            if (cause instanceof io.klingbatch.Settings.InvalidSettingException setting) {
+                console.error("Setting not usable: " + setting.getMessage() + ". Fix it in the environment, -D or application.yml.");
                 return ExitCode.USAGE.code;
             }
             cause = cause.getCause();
@@ -132,9 +143,28 @@ public final class KlingBatchCli implements Runnable {
         return settings;
     }
 
-    /** A quiet, non-web context; {@code properties} win over application.yml (the benchmark uses scratch databases). */
+    /**
+     * The application a command needs: the small one for commands that read what is known, handed over to the full one
+     * when the job repository is new or behind (only the full one migrates); the full one otherwise.
+     */
+    static ConfigurableApplicationContext startFor(CliContext.Startup startup) {
+        if (startup.shape() != CliContext.Shape.FULL) {
+            ConfigurableApplicationContext facts = start(FactsApplication.class, startup.settings());
+            if (startup.shape() == CliContext.Shape.FACTS_READ_ONLY || FactsApplication.current(facts)) {
+                return facts;
+            }
+            facts.close();
+        }
+        return startSpring(startup.settings());
+    }
+
+    /** The full application: a quiet, non-web context; {@code properties} win over application.yml (the benchmark uses scratch databases). */
     static ConfigurableApplicationContext startSpring(Map<String, Object> properties) {
-        return new SpringApplicationBuilder(KlingBatchApplication.class)
+        return start(KlingBatchApplication.class, properties);
+    }
+
+    private static ConfigurableApplicationContext start(Class<?> application, Map<String, Object> properties) {
+        return new SpringApplicationBuilder(application)
                 .bannerMode(Banner.Mode.OFF)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)

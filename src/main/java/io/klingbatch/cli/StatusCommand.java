@@ -50,6 +50,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Campaign campaign = selection.load(cli.workingDirectory);
+        cli.factsOnly();
         cli.bean(FormerHome.class).importFrom(cli.workingDirectory).ifPresent(cli.console::say);
         Optional<JobExecution> last = cli.bean(CampaignHistory.class).lastExecution(campaign);
         Endpoint endpoint = cli.endpointOf(last);

@@ -3,7 +3,6 @@ package io.klingbatch.job;
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.ledger.Endpoint;
 import java.util.Optional;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
@@ -13,12 +12,10 @@ import org.springframework.stereotype.Component;
 public class CampaignHistory {
 
     private final JobRepository jobRepository;
-    private final Job campaignJob;
     private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-    CampaignHistory(JobRepository jobRepository, Job campaignJob, org.springframework.jdbc.core.JdbcTemplate jdbc) {
+    CampaignHistory(JobRepository jobRepository, org.springframework.jdbc.core.JdbcTemplate jdbc) {
         this.jobRepository = jobRepository;
-        this.campaignJob = campaignJob;
         this.jdbc = jdbc;
     }
 
@@ -36,7 +33,7 @@ public class CampaignHistory {
                 + " OR EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS n, BATCH_JOB_EXECUTION_PARAMS o"
                 + "   WHERE n.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND o.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID"
                 + "   AND n.PARAMETER_NAME = ? AND n.PARAMETER_VALUE = ? AND o.PARAMETER_NAME = ? AND o.PARAMETER_VALUE = ?))",
-                Long.class, campaignJob.getName(), CampaignParameters.CSV_SHA256, csvSha256, CampaignParameters.NAME, campaign.name(),
+                Long.class, CampaignJobConfiguration.JOB_NAME, CampaignParameters.CSV_SHA256, csvSha256, CampaignParameters.NAME, campaign.name(),
                 CampaignParameters.OUTPUT, campaign.output().toString());
         return id == null ? Optional.empty() : Optional.ofNullable(jobRepository.getJobExecution(id));
     }

@@ -1,9 +1,7 @@
 package io.klingbatch.job;
 
-import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Step settings ({@code kling.job.*}).
@@ -11,7 +9,11 @@ import org.springframework.validation.annotation.Validated;
  * @param chunkSize rows per chunk transaction. Only speed and restart granularity depend on it: the ledger, not
  *                  the chunk, guarantees that a row is paid once, whatever the size.
  */
-@Validated
 @ConfigurationProperties("kling.job")
-public record JobProperties(@DefaultValue("10") @Min(1) int chunkSize) {
+public record JobProperties(@DefaultValue("10") int chunkSize) {
+
+    /** Checked here rather than by Bean Validation (see {@link io.klingbatch.Settings}). */
+    public JobProperties {
+        io.klingbatch.Settings.require(chunkSize >= 1, "kling.job.chunk-size", "must be at least 1, got " + chunkSize);
+    }
 }

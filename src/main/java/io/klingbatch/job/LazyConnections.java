@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * operating system's TCP timeouts: connect and socket timeouts are set unless the URL sets its own.
  */
 @Component
-class LazyConnections implements BeanPostProcessor {
+public class LazyConnections implements BeanPostProcessor {
 
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {

@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  * for: a new, empty schema would pay for everything again). A {@code currentSchema} in the URL wins over the setting.
  */
 @Component
-class PostgresSchema implements BeanPostProcessor, FlywayConfigurationCustomizer {
+public class PostgresSchema implements BeanPostProcessor, FlywayConfigurationCustomizer {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresSchema.class);
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");

@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Time and the API key as beans, so tests replace them instead of sleeping or setting environment variables. */
 @Configuration(proxyBeanMethods = false)
-class SegmindConfiguration {
+public class SegmindConfiguration {
 
     @Bean
     Clock clock() {

@@ -1,12 +1,10 @@
 package io.klingbatch.segmind;
 
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
+import io.klingbatch.Settings;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Client settings ({@code segmind.*}); a job file's {@code client:} section overrides them per campaign.
@@ -16,22 +14,33 @@ import org.springframework.validation.annotation.Validated;
  * waits at most {@code maxWait} for one result (the request stays stored and the next run collects it); the API
  * keeps results for {@code resultRetention}; at most {@code maxInFlight} submitted requests wait at once.
  */
-@Validated
 @ConfigurationProperties("segmind")
 public record SegmindProperties(
-        @DefaultValue("https://api.segmind.com") @NotNull URI baseUrl,
-        @DefaultValue("4") @Min(1) int maxAttempts,
-        @DefaultValue("2s") @NotNull Duration baseDelay,
-        @DefaultValue("60s") @NotNull Duration maxDelay,
-        @DefaultValue("10s") @NotNull Duration connectTimeout,
-        @DefaultValue("5m") @NotNull Duration responseTimeout,
-        @DefaultValue("10m") @NotNull Duration maxRateLimitWait,
-        @DefaultValue("100") @Min(1) int maxRateLimitWaits,
-        @DefaultValue("5s") @NotNull Duration pollInterval,
-        @DefaultValue("30s") @NotNull Duration maxPollInterval,
-        @DefaultValue("30m") @NotNull Duration maxWait,
-        @DefaultValue("1h") @NotNull Duration resultRetention,
-        @DefaultValue("100") @Min(1) int maxInFlight) {
+        @DefaultValue("https://api.segmind.com") URI baseUrl,
+        @DefaultValue("4") int maxAttempts,
+        @DefaultValue("2s") Duration baseDelay,
+        @DefaultValue("60s") Duration maxDelay,
+        @DefaultValue("10s") Duration connectTimeout,
+        @DefaultValue("5m") Duration responseTimeout,
+        @DefaultValue("10m") Duration maxRateLimitWait,
+        @DefaultValue("100") int maxRateLimitWaits,
+        @DefaultValue("5s") Duration pollInterval,
+        @DefaultValue("30s") Duration maxPollInterval,
+        @DefaultValue("30m") Duration maxWait,
+        @DefaultValue("1h") Duration resultRetention,
+        @DefaultValue("100") int maxInFlight) {
+
+    /** Checked here rather than by Bean Validation (see {@link Settings}). */
+    public SegmindProperties {
+        Settings.require(baseUrl != null, "segmind.base-url", "must be set");
+        Settings.positive(maxAttempts, "segmind.max-attempts");
+        Settings.positive(maxRateLimitWaits, "segmind.max-rate-limit-waits");
+        Settings.positive(maxInFlight, "segmind.max-in-flight");
+        for (Duration duration : new Duration[] {baseDelay, maxDelay, connectTimeout, responseTimeout, maxRateLimitWait, pollInterval,
+                maxPollInterval, maxWait, resultRetention}) {
+            Settings.require(duration != null && !duration.isNegative(), "segmind.*", "durations must be set and not negative");
+        }
+    }
 
     /** These settings with a campaign's overrides (each may be null) applied. */
     public ClientSettings with(URI baseUrlOverride, Integer attempts, Duration delay, Duration connect, Duration response, int connections) {

@@ -18,22 +18,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The command line as scripts see it: exit codes and the one sentence each outcome prints. */
-class KlingBatchCliTest extends CampaignTestSupport {
+class KlingBatchCliTest extends CliTestSupport {
 
-    @Autowired
-    ConfigurableApplicationContext context;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @AfterEach
-    void restoreKey() {
-        KlingTestConfiguration.KEY.set(KlingTestConfiguration.TEST_KEY);
-    }
-
-    private int cli(String... args) {
-        return KlingBatchCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true), folder, () -> context, false);
-    }
 
     @Test
     void helpOnTheToolAndEachCommand() {
@@ -49,6 +35,16 @@ class KlingBatchCliTest extends CampaignTestSupport {
         assertThat(cli()).isEqualTo(2);
         assertThat(cli("run", "--spring.datasource.url=x", "a.csv")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option");
+    }
+
+    @Test
+    void anUnusableSettingIsAConfigurationErrorNamingIt() {
+        Exception bound = new IllegalStateException("Error creating bean with name 'jobProperties'",
+                org.assertj.core.api.Assertions.catchException(() -> new io.klingbatch.job.JobProperties(0)));
+        assertThat(KlingBatchCli.failure(new Console(new PrintWriter(out, true), new PrintWriter(err, true), false), bound)).isEqualTo(2);
+        assertThat(err.toString()).contains("Setting not usable: kling.job.chunk-size must be at least 1, got 0.");
+        assertThat(org.assertj.core.api.Assertions.catchException(() -> new io.klingbatch.request.RequestProperties(java.util.List.of())))
+                .hasMessageContaining("kling.request.allowed-modes");
     }
 
     @Test

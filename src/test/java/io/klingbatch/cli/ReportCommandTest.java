@@ -20,22 +20,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** report.html after every run (completed, stopped, nothing to do), and the {@code report} command, which calls no API. */
-class ReportCommandTest extends CampaignTestSupport {
+class ReportCommandTest extends CliTestSupport {
 
-    @Autowired
-    ConfigurableApplicationContext context;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @AfterEach
-    void restoreKey() {
-        KlingTestConfiguration.KEY.set(KlingTestConfiguration.TEST_KEY);
-    }
-
-    private int cli(String... args) {
-        return KlingBatchCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true), folder, () -> context, false);
-    }
 
     private String report() throws Exception {
         return Files.readString(folder.resolve("out/campaign/report.html"), StandardCharsets.UTF_8);

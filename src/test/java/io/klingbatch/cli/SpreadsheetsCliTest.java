@@ -22,17 +22,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Spreadsheets as people export them, and templates, through the command line: what validate says, what run sends. */
-class SpreadsheetsCliTest extends CampaignTestSupport {
+class SpreadsheetsCliTest extends CliTestSupport {
 
-    @Autowired
-    ConfigurableApplicationContext context;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int cli(String... args) {
-        return KlingBatchCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true), folder, () -> context, false);
-    }
 
     /** A workbook whose second sheet holds the campaign, as a marketing team keeps it: product, colour, a number, a date. */
     private void workbook() throws Exception {

@@ -2,6 +2,9 @@ package io.klingbatch.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.klingbatch.FactsApplication;
+import io.klingbatch.job.CampaignHistory;
+import org.springframework.batch.core.job.JobExecution;
 import io.klingbatch.KlingBatchApplication;
 import io.klingbatch.KlingTestConfiguration;
 import io.klingbatch.campaign.Campaign;
@@ -95,6 +98,15 @@ class TeamDatabaseTest {
             assertThat(seenFromFirst.counts()).isEqualTo(seenFromSecond.counts());
             assertThat(seenFromFirst.count(VideoStatus.GENERATED)).isEqualTo(12);
             assertThat(seenFromFirst.spent()).isEqualByComparingTo(seenFromSecond.spent());
+            // a third machine asks as `status` does, in the small application: the same schema, the same facts
+            try (ConfigurableApplicationContext reader = machine(postgres, api, "reader", FactsApplication.class)) {
+                assertThat(FactsApplication.current(reader)).isTrue();
+                CampaignSummary seenByStatus = summary(reader, onFirst, api);
+                assertThat(seenByStatus.counts()).isEqualTo(seenFromFirst.counts());
+                assertThat(seenByStatus.spent()).isEqualByComparingTo(seenFromFirst.spent());
+                assertThat(reader.getBean(CampaignHistory.class).lastExecution(onFirst).map(JobExecution::getId))
+                        .isEqualTo(first.getBean(CampaignHistory.class).lastExecution(onFirst).map(JobExecution::getId)).isPresent();
+            }
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
                  ResultSet rs = connection.createStatement().executeQuery("SELECT COUNT(*) FROM kling_batch.BATCH_JOB_EXECUTION WHERE STATUS IN ('STARTED', 'UNKNOWN')")) {
                 rs.next();
@@ -205,6 +217,10 @@ class TeamDatabaseTest {
 
     /** One "machine": its own application context (its own lease client id, pool, sessions) on the shared database. */
     private ConfigurableApplicationContext machine(EmbeddedPostgres postgres, SegmindSimulator api, String name) {
+        return machine(postgres, api, name, KlingBatchApplication.class);
+    }
+
+    private ConfigurableApplicationContext machine(EmbeddedPostgres postgres, SegmindSimulator api, String name, Class<?> application) {
         List<String> properties = new ArrayList<>(List.of(
                 "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "--spring.datasource.username=postgres",
@@ -214,7 +230,7 @@ class TeamDatabaseTest {
                 "--logging.file.name=target/team-" + name + ".log",
                 "--logging.threshold.console=OFF",
                 "--kling.home=" + temp.resolve(name + "-home")));
-        return new SpringApplicationBuilder(KlingBatchApplication.class, KlingTestConfiguration.class)
+        return new SpringApplicationBuilder(application, KlingTestConfiguration.class)
                 .web(WebApplicationType.NONE)
                 .run(properties.toArray(String[]::new));
     }

@@ -44,15 +44,10 @@ final class ValidateCommand implements Callable<Integer> {
         Campaign campaign = new CampaignLoader(cli.workingDirectory).load(campaignFile, null);
         cli.readOnly(); // validate creates, migrates and writes nothing: it only reads a job repository that is there
         String endpoint = simulate ? Endpoint.SIMULATOR.id() : Endpoint.of(cli.bean(SegmindProperties.class).baseUrl()).id();
-        CampaignReporter reporter = cli.bean(CampaignReporter.class);
-        try {
-            reporter.plan(campaign, endpoint, false); // can the ledger be read?
-        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException none) {
-            reporter = reporter.withoutLedger(); // no job repository here yet, or one of an earlier version: nothing was made
-        }
+        CampaignReporter reporter = cli.bean(CampaignReporter.class).readingLedgerIfThere(endpoint);
         int[] counts = {0, 0};
         Map<String, CheckedRow> firstWithRequest = new HashMap<>();
-        List<String> unknown = reporter.walk(campaign, endpoint, state -> {
+        CampaignReporter.Outlook outlook = reporter.outlook(campaign, endpoint, state -> {
             counts[0]++;
             CheckedRow checked = state.checked();
             if (checked instanceof CheckedRow.Rejected rejected) {
@@ -66,17 +61,18 @@ final class ValidateCommand implements Callable<Integer> {
                 }
             }
         });
+        List<String> unknown = outlook.unknownColumns();
         if (!unknown.isEmpty()) {
             cli.console.say("Warning: " + campaign.csv().getFileName() + " has columns kling-batch does not know; they are ignored: "
                     + String.join(", ", unknown) + ".");
         }
         cli.bean(CampaignChecks.class).notes(campaign).forEach(cli.console::say); // Windows-1252 read; the first filled templates
-        Plan plan = reporter.plan(campaign, endpoint, false);
+        Plan plan = outlook.plan();
         if (plan.imageRows() > 0) {
             cli.console.say("Note: " + Words.rows(plan.imageRows()) + " with an image make one video each, not one per format: the API "
                     + "follows the image's shape, so the others would be identical videos.");
         }
-        CostEstimate estimate = reporter.estimate(campaign, endpoint, null);
+        CostEstimate estimate = outlook.estimate();
         cli.console.say("Estimated cost of the " + plan.valid() + " valid rows: about " + estimate.total().setScale(2, RoundingMode.HALF_UP)
                 .toPlainString() + " credits" + (estimate.rows() != plan.valid() ? " (the " + estimate.rows() + " videos still to pay for)" : "") + ".");
         cli.console.say("A run would pay for " + plan.toPay() + (plan.toPay() == 1 ? " video" : " videos")

@@ -144,23 +144,9 @@ public class CampaignReporter {
      * for no balance). A request shared by several rows is counted once.
      */
     public CostEstimate estimate(Campaign campaign, String endpoint, BigDecimal balance) {
-        PriceBook book = readsLedger ? prices.book(endpoint) : prices.configured();
-        BigDecimal[] total = {BigDecimal.ZERO};
-        int[] videos = {0, 0};
-        Set<String> counted = new HashSet<>();
-        walk(campaign, endpoint, state -> {
-            for (VideoState video : state.videos()) {
-                VideoRequest request = video.spec().request();
-                if (toSend(video.video()) && counted.add(request.fingerprint() + "/" + video.take())) {
-                    total[0] = total[0].add(book.estimate(new PriceBook.Kind(request.mode(), request.duration())));
-                    videos[0]++;
-                    if (balance != null && total[0].compareTo(balance) <= 0) {
-                        videos[1]++;
-                    }
-                }
-            }
-        });
-        return new CostEstimate(videos[0], total[0], balance == null ? videos[0] : videos[1]);
+        EstimateTally estimate = new EstimateTally(endpoint, balance);
+        walk(campaign, endpoint, estimate);
+        return estimate.estimate();
     }
 
     /** What a run would do: how many videos it would copy from earlier ones, and how many it would pay for. */
@@ -170,12 +156,56 @@ public class CampaignReporter {
 
     /** @param remake ids of rows a {@code --remake} will order one new take of (each format's) */
     public Plan plan(Campaign campaign, String endpoint, boolean resendUncertain, List<String> remake) {
-        Set<String> remade = new HashSet<>();
-        remake.forEach(id -> remade.add(id.strip().toLowerCase(java.util.Locale.ROOT)));
-        int[] counts = new int[8];
-        FanOut fanOut = new FanOut(campaign.videos());
-        Set<String> paying = new HashSet<>();
-        walk(campaign, endpoint, state -> {
+        PlanTally plan = new PlanTally(campaign, resendUncertain, remake);
+        walk(campaign, endpoint, plan);
+        return plan.plan();
+    }
+
+    /**
+     * {@code validate}'s reading: every row's state to {@code each}, and the plan and the estimate of a run, from one
+     * reading of the file (a file of a million rows is read once, not three times).
+     */
+    public Outlook outlook(Campaign campaign, String endpoint, Consumer<RowState> each) {
+        PlanTally plan = new PlanTally(campaign, false, List.of());
+        EstimateTally estimate = new EstimateTally(endpoint, null);
+        List<String> unknown = walk(campaign, endpoint, each.andThen(plan).andThen(estimate));
+        return new Outlook(plan.plan(), estimate.estimate(), unknown);
+    }
+
+    /** A run's plan and estimate, and the header's unknown columns. */
+    public record Outlook(Plan plan, CostEstimate estimate, List<String> unknownColumns) {
+    }
+
+    /**
+     * This reporter when the ledger of {@code endpoint} can be read, else {@link #withoutLedger()}: a job repository
+     * that does not exist yet, or one of an earlier version, which {@code validate} must neither create nor migrate.
+     */
+    public CampaignReporter readingLedgerIfThere(String endpoint) {
+        try {
+            ledger.takes(endpoint, List.of(""));
+            return this;
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException none) {
+            return withoutLedger();
+        }
+    }
+
+    /** Counts what a run would do with each row, as {@link #walk} hands them over. */
+    private final class PlanTally implements Consumer<RowState> {
+
+        private final FanOut fanOut;
+        private final boolean resendUncertain;
+        private final Set<String> remade = new HashSet<>();
+        private final Set<String> paying = new HashSet<>();
+        private final int[] counts = new int[8];
+
+        PlanTally(Campaign campaign, boolean resendUncertain, List<String> remake) {
+            this.fanOut = new FanOut(campaign.videos());
+            this.resendUncertain = resendUncertain;
+            remake.forEach(id -> remade.add(id.strip().toLowerCase(java.util.Locale.ROOT)));
+        }
+
+        @Override
+        public void accept(RowState state) {
             counts[0]++;
             if (state.request() == null) {
                 counts[1]++;
@@ -208,8 +238,45 @@ public class CampaignReporter {
                     counts[5]++;
                 }
             }
-        });
-        return new Plan(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7]);
+        }
+
+        Plan plan() {
+            return new Plan(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7]);
+        }
+    }
+
+    /** Adds up the expected price of each video a run would still pay for. */
+    private final class EstimateTally implements Consumer<RowState> {
+
+        private final PriceBook book;
+        private final BigDecimal balance;
+        private final Set<String> counted = new HashSet<>();
+        private BigDecimal total = BigDecimal.ZERO;
+        private int videos;
+        private int covered;
+
+        EstimateTally(String endpoint, BigDecimal balance) {
+            this.book = readsLedger ? prices.book(endpoint) : prices.configured();
+            this.balance = balance;
+        }
+
+        @Override
+        public void accept(RowState state) {
+            for (VideoState video : state.videos()) {
+                VideoRequest request = video.spec().request();
+                if (toSend(video.video()) && counted.add(request.fingerprint() + "/" + video.take())) {
+                    total = total.add(book.estimate(new PriceBook.Kind(request.mode(), request.duration())));
+                    videos++;
+                    if (balance != null && total.compareTo(balance) <= 0) {
+                        covered++;
+                    }
+                }
+            }
+        }
+
+        CostEstimate estimate() {
+            return new CostEstimate(videos, total, balance == null ? videos : covered);
+        }
     }
 
     /** The state without writing anything. */

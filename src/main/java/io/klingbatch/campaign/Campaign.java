@@ -34,6 +34,15 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
     }
 
     /** The folder local images are resolved against, and confined to. */
+    /** A guess of the rows, from the file's size (a row of a real campaign is rarely shorter than ~100 bytes), to size per-row tables once. */
+    public long expectedRows() {
+        try {
+            return java.nio.file.Files.size(csv) / 96;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     public Path csvFolder() {
         return csv.getParent();
     }

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * placeholder with no column) is a {@link CampaignFileException} naming the file and line (a sheet's row); anything
  * wrong with one row travels with the row, so the rest of the file goes on.
  *
- * <p>Duplicate ids ({@link IdSet}) are found here rather than in the validator so that a restarted step, which re-reads the
+ * <p>Duplicate ids ({@link FirstRows}) are found here rather than in the validator so that a restarted step, which re-reads the
  * rows before its saved position, knows them again.
  */
 public final class CampaignCsv implements Closeable {
@@ -30,7 +30,7 @@ public final class CampaignCsv implements Closeable {
     private final Path file;
     private final Records records;
     private final Header header;
-    private final IdSet ids;
+    private final FirstRows ids;
     private int rows;
 
     /**
@@ -58,7 +58,7 @@ public final class CampaignCsv implements Closeable {
     private CampaignCsv(Path file, Records records, long bytes, Use use) {
         this.file = file;
         this.records = records;
-        this.ids = new IdSet(bytes / 128); // a campaign row is rarely shorter than ~100 bytes
+        this.ids = new FirstRows(bytes / 96); // a campaign row is rarely shorter than ~100 bytes
         String[] first = records.next();
         while (first != null && isBlank(first) && records instanceof XlsxRecords) {
             first = records.next(); // a sheet's header is its first row with something in it

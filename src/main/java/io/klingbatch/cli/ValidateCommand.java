@@ -11,9 +11,7 @@ import io.klingbatch.request.CheckedRow;
 import io.klingbatch.segmind.SegmindProperties;
 import java.math.RoundingMode;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,18 +44,16 @@ final class ValidateCommand implements Callable<Integer> {
         String endpoint = simulate ? Endpoint.SIMULATOR.id() : Endpoint.of(cli.bean(SegmindProperties.class).baseUrl()).id();
         CampaignReporter reporter = cli.bean(CampaignReporter.class).readingLedgerIfThere(endpoint);
         int[] counts = {0, 0};
-        Map<String, CheckedRow> firstWithRequest = new HashMap<>();
-        CampaignReporter.Outlook outlook = reporter.outlook(campaign, endpoint, state -> {
+        CampaignReporter.Outlook outlook = reporter.outlook(campaign, endpoint, (state, sameAs) -> {
             counts[0]++;
             CheckedRow checked = state.checked();
             if (checked instanceof CheckedRow.Rejected rejected) {
                 counts[1]++;
                 cli.console.say(RowLines.rejected(rejected));
             } else {
-                CheckedRow first = firstWithRequest.putIfAbsent(state.request().fingerprint(), checked);
-                if (first != null) {
+                if (sameAs != 0) {
                     cli.console.say("row " + checked.row().row() + " (id " + checked.row().id() + ") asks for the same video as row "
-                            + first.row().row() + " (id " + first.row().id() + "): it is paid for once and copied.");
+                            + sameAs + ": it is paid for once and copied.");
                 }
             }
         });

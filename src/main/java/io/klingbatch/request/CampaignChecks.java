@@ -50,7 +50,7 @@ public class CampaignChecks {
     public List<String> scan(Campaign campaign, Consumer<CheckedRow> each) {
         RequestValidator validator = validatorFor(campaign);
         FanOut fanOut = new FanOut(campaign.videos());
-        FanOut.Names names = new FanOut.Names();
+        FanOut.Names names = new FanOut.Names(campaign.expectedRows());
         try (CampaignCsv csv = CampaignCsv.open(campaign); ReadAhead rows = new ReadAhead(csv)) {
             boolean any = false;
             while (rows.hasNext()) {

@@ -1,13 +1,11 @@
 package io.klingbatch.request;
 
 import io.klingbatch.campaign.Columns;
+import io.klingbatch.campaign.FirstRows;
 import io.klingbatch.campaign.PromptRow;
 import io.klingbatch.campaign.VideoOptions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * A checked row's videos: one per format (the row's {@code aspect_ratios} cell, else its own {@code aspect_ratio} when
@@ -83,7 +81,12 @@ public final class FanOut {
     /** The file names used so far in a pass over the campaign, in CSV order: a later row reusing one is rejected. */
     public static final class Names {
 
-        private final Map<String, PromptRow> used = new HashMap<>();
+        private final FirstRows used; // by a hash of the name: a million rows stay small, no row is kept
+
+        /** @param expectedRows a guess, so the table is made once ({@link Campaign#expectedRows()}) */
+        public Names(long expectedRows) {
+            this.used = new FirstRows(expectedRows);
+        }
 
         public CheckedRow check(CheckedRow checked) {
             if (!(checked instanceof CheckedRow.Accepted accepted)) {
@@ -91,10 +94,10 @@ public final class FanOut {
             }
             List<FieldError> errors = new ArrayList<>();
             for (VideoSpec video : accepted.videos()) {
-                PromptRow first = used.putIfAbsent(video.name().toLowerCase(Locale.ROOT), accepted.row());
-                if (first != null && first != accepted.row()) {
-                    errors.add(new FieldError("name", "'" + video.name() + "' is also the name of a video of row " + first.row()
-                            + " (id " + first.id() + "); two videos cannot share a file name (change name-pattern or the cells it uses)"));
+                int first = used.putIfAbsent(video.name(), accepted.row().row());
+                if (first != 0 && first != accepted.row().row()) {
+                    errors.add(new FieldError("name", "'" + video.name() + "' is also the name of a video of row " + first
+                            + "; two videos cannot share a file name (change name-pattern or the cells it uses)"));
                 }
             }
             return errors.isEmpty() ? checked : new CheckedRow.Rejected(accepted.row(), List.copyOf(errors));

@@ -32,6 +32,9 @@ final class NamePattern {
      * @param format the video's format, or null when the row makes one
      */
     String name(PromptRow row, String format) {
+        if (pattern.equals("{id}") && !row.id().isEmpty()) { // the default: no expression to match, a million times
+            return safe(format == null ? row.id() : row.id() + "-" + format.replace(':', 'x'));
+        }
         StringBuilder name = new StringBuilder();
         Matcher matcher = PLACEHOLDER.matcher(pattern);
         int end = 0;
@@ -67,16 +70,43 @@ final class NamePattern {
         return safe(name.toString());
     }
 
-    /** Letters, digits, '.', '_' and '-'; no leading dot or dash; at most 120 characters; never a reserved Windows name. */
+    /**
+     * Letters, digits, '.', '_' and '-'; no leading dot or dash; at most 120 characters; never a reserved Windows name.
+     * A loop over the characters, not regular expressions: this runs for every video of every row, and three
+     * {@code replaceAll}s were a third of {@code validate}'s time on a million rows. A test holds it to the expressions
+     * {@code [^A-Za-z0-9._-]+ -> -}, {@code -{2,} -> -}, then {@code ^[-.]+|[-.]+$ -> ""}.
+     */
     static String safe(String raw) {
-        String name = raw.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("-{2,}", "-").replaceAll("^[-.]+|[-.]+$", "");
+        StringBuilder kept = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean allowed = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
+            char next = allowed ? c : '-';
+            if (next != '-' || kept.isEmpty() || kept.charAt(kept.length() - 1) != '-') {
+                kept.append(next);
+            }
+        }
+        String name = trim(kept, kept.length());
         if (name.length() > MAX_LENGTH) {
-            name = name.substring(0, MAX_LENGTH).replaceAll("[-.]+$", "");
+            name = trim(new StringBuilder(name), MAX_LENGTH);
         }
         if (name.isEmpty()) {
             return "video";
         }
         String stem = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
         return RESERVED.contains(stem.toLowerCase(Locale.ROOT)) ? "_" + name : name;
+    }
+
+    /** The first {@code length} characters without leading or trailing dots and dashes. */
+    private static String trim(CharSequence name, int length) {
+        int start = 0;
+        int end = length;
+        while (start < end && (name.charAt(start) == '-' || name.charAt(start) == '.')) {
+            start++;
+        }
+        while (end > start && (name.charAt(end - 1) == '-' || name.charAt(end - 1) == '.')) {
+            end--;
+        }
+        return name.subSequence(start, end).toString();
     }
 }

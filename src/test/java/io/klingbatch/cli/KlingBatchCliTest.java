@@ -265,7 +265,7 @@ class KlingBatchCliTest extends CliTestSupport {
         SERVER.stubFor(generate("copy").willReturn(video("req-c")));
         csv("id,prompt\na,copy me\nb,copy me\nc,copy me too\n");
         assertThat(cli("validate", "campaign.csv")).isZero();
-        assertThat(out.toString()).contains("row 2 (id b) asks for the same video as row 1 (id a): it is paid for once and copied.",
+        assertThat(out.toString()).contains("row 2 (id b) asks for the same video as row 1: it is paid for once and copied.",
                 "A run would pay for 2 videos and copy 1 from videos made earlier, not paid again.");
 
         assertThat(cli("run", "campaign.csv")).isZero();

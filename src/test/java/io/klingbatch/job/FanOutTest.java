@@ -130,7 +130,7 @@ class FanOutTest extends CampaignTestSupport {
 
         assertThat(result.summary().count(VideoStatus.REJECTED)).isEqualTo(1);
         assertThat(calls("plaza at dusk")).isEmpty();
-        assertThat(manifest(job).get(2)).startsWith("dusk,2,REJECTED").contains("'plaza-10' is also the name of a video of row 1 (id noon)");
+        assertThat(manifest(job).get(2)).startsWith("dusk,2,REJECTED").contains("'plaza-10' is also the name of a video of row 1;");
         assertThat(output(job).resolve("plaza-10.mp4")).exists();
     }
 

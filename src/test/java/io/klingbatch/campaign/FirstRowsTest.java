@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class IdSetTest {
+class FirstRowsTest {
 
     @Test
     void remembersTheFirstRowOfEachIdIgnoringCase() {
-        IdSet ids = new IdSet();
+        FirstRows ids = new FirstRows();
 
         assertThat(ids.putIfAbsent("Hero", 1)).isZero();
         assertThat(ids.putIfAbsent("teaser", 2)).isZero();
@@ -18,7 +18,7 @@ class IdSetTest {
 
     @Test
     void keepsEveryIdAcrossGrowth() {
-        IdSet ids = new IdSet();
+        FirstRows ids = new FirstRows();
         for (int row = 1; row <= 200_000; row++) {
             assertThat(ids.putIfAbsent("row-" + row, row)).isZero();
         }

@@ -2,6 +2,7 @@ package io.klingbatch;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.klingbatch.job.CampaignHistory;
+import io.klingbatch.job.JobProperties;
 import io.klingbatch.job.LazyConnections;
 import io.klingbatch.job.SchemaVersion;
 import io.klingbatch.ledger.FormerHome;
@@ -14,12 +15,15 @@ import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.report.CampaignReports;
 import io.klingbatch.request.CampaignChecks;
 import io.klingbatch.request.RequestProperties;
+import io.klingbatch.schedule.NotifyProperties;
 import io.klingbatch.schedule.PostgresSchema;
 import io.klingbatch.segmind.SegmindConfiguration;
 import io.klingbatch.segmind.SegmindProperties;
+import io.klingbatch.segmind.SimulatorProperties;
 import javax.sql.DataSource;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
@@ -47,10 +51,20 @@ import org.springframework.transaction.PlatformTransactionManager;
  * here). Flyway is not here: a job repository that is behind, or new, is handed to the full application, which
  * migrates it ({@link #current}).
  */
-@EnableConfigurationProperties({SegmindProperties.class, RequestProperties.class, LeaseProperties.class, CostProperties.class})
+@EnableConfigurationProperties({SegmindProperties.class, RequestProperties.class, LeaseProperties.class, CostProperties.class,
+        JobProperties.class, SimulatorProperties.class, NotifyProperties.class}) // every setting checked, as in the full application
 @Import({LazyConnections.class, PostgresSchema.class, SegmindConfiguration.class, FormerHome.class, Ledger.class, Leases.class,
         Prices.class, CampaignChecks.class, CampaignReporter.class, CampaignReports.class, CampaignHistory.class})
 public class FactsApplication {
+
+    /**
+     * Settings are bound and checked at start even when beans are made only when used ({@code validate}, which must not
+     * open a job repository that is not there): a setting that cannot be used is said by every command alike.
+     */
+    @Bean
+    static LazyInitializationExcludeFilter settingsAtStart() {
+        return (name, definition, type) -> type.isAnnotationPresent(ConfigurationProperties.class);
+    }
 
     /** {@code ${kling.home}} and the like in {@code @Value}s. */
     @Bean

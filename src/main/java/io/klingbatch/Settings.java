@@ -17,6 +17,11 @@ public final class Settings {
         }
     }
 
+    /** Set and not negative (a negative wait was never meant; Bean Validation let it through). */
+    public static void duration(java.time.Duration value, String setting) {
+        require(value != null && !value.isNegative(), setting, "must be a duration of zero or more, got " + value);
+    }
+
     /** At least 1. */
     public static void positive(int value, String setting) {
         require(value >= 1, setting, "must be at least 1, got " + value);

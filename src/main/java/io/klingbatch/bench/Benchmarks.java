@@ -130,7 +130,7 @@ public final class Benchmarks {
         Path jar = ownJar();
         if (jar != null) {
             long start = System.nanoTime();
-            // 96 MB: the campaign is never held, but three exact duplicate checks (ids, file names, requests) keep some 50 bytes
+            // 96 MB: the campaign is never held, but three duplicate checks by hash (ids, file names, requests) keep some 50 bytes
             // a row (a 64-bit hash and the first row each); 72 MB was enough while ids were the only one
             Process process = new ProcessBuilder(java(), "-Xmx96m", "-jar", jar.toString(), "validate", csv.toString())
                     .directory(folder.toFile()).redirectErrorStream(true).redirectOutput(folder.resolve("child.txt").toFile()).start();

@@ -33,7 +33,6 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
         this(name, source, csv, output, defaults, client, options, outputChosen, VideoOptions.NONE, null, null, null, null, null);
     }
 
-    /** The folder local images are resolved against, and confined to. */
     /** A guess of the rows, from the file's size (a row of a real campaign is rarely shorter than ~100 bytes), to size per-row tables once. */
     public long expectedRows() {
         try {
@@ -43,6 +42,7 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
         }
     }
 
+    /** The folder local images are resolved against, and confined to. */
     public Path csvFolder() {
         return csv.getParent();
     }

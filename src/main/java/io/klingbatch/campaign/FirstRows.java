@@ -1,12 +1,13 @@
 package io.klingbatch.campaign;
 
 /**
- * The keys seen so far (row ids, or requests by their fingerprint) and the row that used each first, in about 12 bytes
- * per key (a 64-bit hash and an int in open-addressed arrays), so checking a million-row CSV for duplicates stays small.
+ * The keys seen so far (row ids, file names, or requests by their fingerprint) and the row that used each first, in about
+ * 16 bytes per key (a 64-bit hash and an int in open-addressed arrays, at most three quarters full), so checking a
+ * million-row CSV for duplicates stays small. The checks are by hash, not exact.
  * Hand-written because it is two arrays and a loop, and a primitive-collections library would add a jar to every
  * command's class path for it. Two different keys share a 64-bit hash with odds of about 1 in 10^7 for a million
- * keys: a duplicate id is then reported for a row that has none (never sent twice), or {@code validate} says a row asks
- * for the same video as another (a run goes by the ledger, not by this).
+ * keys: a duplicate id or file name is then reported for a row that has none (the row is rejected, never sent twice),
+ * or {@code validate} says a row asks for the same video as another (a run goes by the ledger, not by this).
  */
 public final class FirstRows {
 
@@ -19,7 +20,7 @@ public final class FirstRows {
      *                     keys at three quarters full, any number of slots (not a power of two, which could nearly double it)
      */
     public FirstRows(long expectedKeys) {
-        int capacity = (int) Math.min(Math.max(1024, expectedKeys * 4 / 3 + 1), 1 << 28);
+        int capacity = (int) Math.min(Math.max(1024, expectedKeys * 4 / 3 + 1), 1 << 21); // a wrong guess costs at most 24 MB up front
         hashes = new long[capacity];
         rows = new int[capacity];
     }

@@ -150,7 +150,14 @@ public final class KlingBatchCli implements Runnable {
     static ConfigurableApplicationContext startFor(CliContext.Startup startup) {
         if (startup.shape() != CliContext.Shape.FULL) {
             ConfigurableApplicationContext facts = start(FactsApplication.class, startup.settings());
-            if (startup.shape() == CliContext.Shape.FACTS_READ_ONLY || FactsApplication.current(facts)) {
+            boolean answers;
+            try {
+                answers = startup.shape() == CliContext.Shape.FACTS_READ_ONLY || FactsApplication.current(facts);
+            } catch (RuntimeException e) {
+                facts.close();
+                throw e;
+            }
+            if (answers) {
                 return facts;
             }
             facts.close();

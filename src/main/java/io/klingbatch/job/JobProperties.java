@@ -14,6 +14,6 @@ public record JobProperties(@DefaultValue("10") int chunkSize) {
 
     /** Checked here rather than by Bean Validation (see {@link io.klingbatch.Settings}). */
     public JobProperties {
-        io.klingbatch.Settings.require(chunkSize >= 1, "kling.job.chunk-size", "must be at least 1, got " + chunkSize);
+        io.klingbatch.Settings.positive(chunkSize, "kling.job.chunk-size");
     }
 }

@@ -201,7 +201,8 @@ public class CampaignReporter {
 
     /**
      * Whether this row is the first to ask for this video (a request shared by several rows is paid once). A row asking
-     * again in another tally sharing the table is still the first: the table keeps the first row.
+     * again in another tally sharing the table is still the first: the table keeps the first row. So one row must never
+     * hold the same video (request and take) twice; {@code FanOut} makes each of a row's formats and takes once.
      */
     private static boolean firstAsking(FirstRows videos, VideoState video, RowState state) {
         int row = state.checked().row().row();
@@ -210,7 +211,7 @@ public class CampaignReporter {
     }
 
     /** Counts what a run would do with each row, as {@link #walk} hands them over. */
-    private final class PlanTally implements Consumer<RowState> {
+    private static final class PlanTally implements Consumer<RowState> {
 
         private final FanOut fanOut;
         private final boolean resendUncertain;

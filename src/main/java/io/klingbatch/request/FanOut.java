@@ -83,7 +83,7 @@ public final class FanOut {
 
         private final FirstRows used; // by a hash of the name: a million rows stay small, no row is kept
 
-        /** @param expectedRows a guess, so the table is made once ({@link Campaign#expectedRows()}) */
+        /** @param expectedRows a guess, so the table is made once ({@link io.klingbatch.campaign.Campaign#expectedRows()}) */
         public Names(long expectedRows) {
             this.used = new FirstRows(expectedRows);
         }

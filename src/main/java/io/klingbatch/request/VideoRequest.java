@@ -28,6 +28,9 @@ public record VideoRequest(String prompt, String negativePrompt, BigDecimal cfgS
 
     /** The same request in another aspect ratio (one of a row's formats). */
     public VideoRequest withAspectRatio(String format) {
+        if (format.equals(aspectRatio)) {
+            return this; // no second sha256 for a row of one format
+        }
         return new VideoRequest(prompt, negativePrompt, cfgScale, duration, mode, format, image);
     }
 }

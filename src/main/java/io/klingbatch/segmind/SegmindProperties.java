@@ -36,10 +36,15 @@ public record SegmindProperties(
         Settings.positive(maxAttempts, "segmind.max-attempts");
         Settings.positive(maxRateLimitWaits, "segmind.max-rate-limit-waits");
         Settings.positive(maxInFlight, "segmind.max-in-flight");
-        for (Duration duration : new Duration[] {baseDelay, maxDelay, connectTimeout, responseTimeout, maxRateLimitWait, pollInterval,
-                maxPollInterval, maxWait, resultRetention}) {
-            Settings.require(duration != null && !duration.isNegative(), "segmind.*", "durations must be set and not negative");
-        }
+        Settings.duration(baseDelay, "segmind.base-delay");
+        Settings.duration(maxDelay, "segmind.max-delay");
+        Settings.duration(connectTimeout, "segmind.connect-timeout");
+        Settings.duration(responseTimeout, "segmind.response-timeout");
+        Settings.duration(maxRateLimitWait, "segmind.max-rate-limit-wait");
+        Settings.duration(pollInterval, "segmind.poll-interval");
+        Settings.duration(maxPollInterval, "segmind.max-poll-interval");
+        Settings.duration(maxWait, "segmind.max-wait");
+        Settings.duration(resultRetention, "segmind.result-retention");
     }
 
     /** These settings with a campaign's overrides (each may be null) applied. */

@@ -6,6 +6,7 @@ import static io.klingbatch.WireMockApi.generate;
 import static io.klingbatch.WireMockApi.video;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchException;
 
 import io.klingbatch.FactsApplication;
 import java.io.PrintWriter;
@@ -59,7 +60,26 @@ class FactsApplicationTest extends CliTestSupport {
     }
 
     @Test
-    void anUnreachableJobRepositoryIsSaidSoOnceNotHandedOver() {
+    void anUnusableSettingStopsEitherApplicationAsAConfigurationError() {
+        for (CliContext.Shape shape : CliContext.Shape.values()) {
+            Map<String, Object> settings = new java.util.HashMap<>(Map.of(
+                    "spring.datasource.url", "jdbc:h2:mem:unusable-setting-" + shape,
+                    "kling.job.chunk-size", "0",
+                    "logging.file.name", scratch.resolve("kling-batch.log").toString()));
+            if (shape == CliContext.Shape.FACTS_READ_ONLY) {
+                settings.put("spring.main.lazy-initialization", "true"); // as validate starts it (KlingBatchCli.readOnlySettings)
+            }
+            Exception bound = catchException(() -> KlingBatchCli.startFor(new CliContext.Startup(settings, shape)).close());
+            assertThat(bound).as(shape.name()).isNotNull();
+            StringWriter said = new StringWriter();
+            PrintWriter writer = new PrintWriter(said, true);
+            assertThat(KlingBatchCli.failure(new Console(writer, writer), bound)).as(shape.name()).isEqualTo(2);
+            assertThat(said.toString()).contains("Setting not usable: kling.job.chunk-size must be at least 1, got 0.");
+        }
+    }
+
+    @Test
+    void anUnreachableJobRepositoryIsExitThree() {
         Map<String, Object> settings = Map.of(
                 "spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/nothing-listens-here",
                 "spring.datasource.hikari.connection-timeout", "1000",

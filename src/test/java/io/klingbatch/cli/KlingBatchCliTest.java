@@ -6,16 +6,11 @@ import static io.klingbatch.WireMockApi.generate;
 import static io.klingbatch.WireMockApi.video;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.klingbatch.CampaignTestSupport;
 import io.klingbatch.KlingTestConfiguration;
 import io.klingbatch.WireMockApi;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /** The command line as scripts see it: exit codes and the one sentence each outcome prints. */
 class KlingBatchCliTest extends CliTestSupport {

@@ -6,18 +6,12 @@ import static io.klingbatch.WireMockApi.generate;
 import static io.klingbatch.WireMockApi.video;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.klingbatch.CampaignTestSupport;
 import io.klingbatch.KlingTestConfiguration;
 import io.klingbatch.WireMockApi;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /** report.html after every run (completed, stopped, nothing to do), and the {@code report} command, which calls no API. */
 class ReportCommandTest extends CliTestSupport {

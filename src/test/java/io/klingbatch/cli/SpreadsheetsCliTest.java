@@ -5,11 +5,8 @@ import static io.klingbatch.WireMockApi.generate;
 import static io.klingbatch.WireMockApi.video;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.klingbatch.CampaignTestSupport;
 import io.klingbatch.WireMockApi;
 import io.klingbatch.campaign.Workbooks;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +15,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.dhatim.fastexcel.Worksheet;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /** Spreadsheets as people export them, and templates, through the command line: what validate says, what run sends. */
 class SpreadsheetsCliTest extends CliTestSupport {

@@ -14,11 +14,25 @@ import java.util.HexFormat;
 /** SHA-256 as every room uses it: of a file (CSV, image, video), of a text (request fingerprint), as lowercase hex. */
 public final class Sha256 {
 
+    /**
+     * Copied for each use: {@code MessageDigest.getInstance} looks the algorithm up among the security providers by
+     * reflection every time, some 4% of checking a million rows (each makes a request fingerprint).
+     */
+    private static final MessageDigest PROTOTYPE = lookUp();
+
     private Sha256() {
     }
 
     /** A fresh digest, for hashing while streaming. */
     public static MessageDigest digest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp(); // a provider whose SHA-256 cannot be copied
+        }
+    }
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

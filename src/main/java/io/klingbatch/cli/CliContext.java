@@ -49,6 +49,20 @@ final class CliContext implements AutoCloseable {
         this.shape = Shape.FACTS_READ_ONLY;
     }
 
+    /**
+     * Whether there is certainly no job repository to read: an H2 file database whose file does not exist ({@code validate}
+     * on a machine that never ran anything). Then nothing is asked of it: H2 refuses the connection, but only after the
+     * pool has tried for a second or more.
+     */
+    boolean noJobRepository() {
+        String url = setting("spring.datasource.url", String.class, "");
+        if (!url.startsWith("jdbc:h2:file:")) {
+            return false;
+        }
+        String file = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
+        return !java.nio.file.Files.exists(Path.of(file + ".mv.db"));
+    }
+
     /** The command only reads what is known (and may import a former home): the small application answers it. */
     void factsOnly() {
         if (shape == Shape.FULL) {

@@ -132,8 +132,7 @@ public final class KlingBatchCli implements Runnable {
         Map<String, Object> settings = new java.util.HashMap<>();
         settings.put("spring.flyway.enabled", "false");
         settings.put("spring.main.lazy-initialization", "true");
-        boolean ownDatabase = System.getProperty("spring.datasource.url") != null || System.getenv("SPRING_DATASOURCE_URL") != null;
-        if (!ownDatabase) {
+        if (!ownDatabase()) {
             settings.put("spring.datasource.url", "jdbc:h2:file:" + KlingHome.folder().resolve("kling-batch")
                     + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;IFEXISTS=TRUE");
         }
@@ -163,6 +162,11 @@ public final class KlingBatchCli implements Runnable {
             facts.close();
         }
         return startSpring(startup.settings());
+    }
+
+    /** Whether the job repository is set in the environment or by {@code -D}, rather than the default H2 file in the home folder. */
+    private static boolean ownDatabase() {
+        return System.getProperty("spring.datasource.url") != null || System.getenv("SPRING_DATASOURCE_URL") != null;
     }
 
     /** The full application: a quiet, non-web context; {@code properties} win over application.yml (the benchmark uses scratch databases). */

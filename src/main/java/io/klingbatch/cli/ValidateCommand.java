@@ -42,7 +42,8 @@ final class ValidateCommand implements Callable<Integer> {
         Campaign campaign = new CampaignLoader(cli.workingDirectory).load(campaignFile, null);
         cli.readOnly(); // validate creates, migrates and writes nothing: it only reads a job repository that is there
         String endpoint = simulate ? Endpoint.SIMULATOR.id() : Endpoint.of(cli.bean(SegmindProperties.class).baseUrl()).id();
-        CampaignReporter reporter = cli.bean(CampaignReporter.class).readingLedgerIfThere(endpoint);
+        CampaignReporter reporter = cli.bean(CampaignReporter.class);
+        reporter = cli.noJobRepository() ? reporter.withoutLedger() : reporter.readingLedgerIfThere(endpoint);
         int[] counts = {0, 0};
         CampaignReporter.Outlook outlook = reporter.outlook(campaign, endpoint, (state, sameAs) -> {
             counts[0]++;

@@ -38,6 +38,7 @@ public class Leases implements DisposableBean {
     private final LeaseProperties properties;
     private final DefaultLockRepository repository;
     private volatile JdbcLockRegistry registry;
+    private volatile boolean registered;
 
     Leases(DataSource dataSource, PlatformTransactionManager transactionManager, JdbcTemplate jdbc, LeaseProperties properties) {
         this.jdbc = jdbc;
@@ -157,6 +158,7 @@ public class Leases implements DisposableBean {
 
     /** Synchronized: the scheduler takes several leases at once in one process, all under its one client id. */
     private synchronized void register(String campaign) {
+        registered = true;
         jdbc.update("DELETE FROM kb_holder WHERE client_id = ?", clientId);
         jdbc.update("INSERT INTO kb_holder (client_id, host, pid, campaign, started_at) VALUES (?, ?, ?, ?, ?)", clientId, hostName(),
                 ProcessHandle.current().pid(), campaign, Timestamp.valueOf(now()));
@@ -216,6 +218,9 @@ public class Leases implements DisposableBean {
 
     @Override
     public void destroy() {
+        if (!registered) {
+            return; // status, report, validate: nothing of theirs to delete, and no connection to wait for
+        }
         try {
             jdbc.update("DELETE FROM kb_holder WHERE client_id = ?", clientId);
         } catch (RuntimeException ignored) {

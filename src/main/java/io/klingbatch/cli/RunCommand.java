@@ -273,7 +273,7 @@ final class RunCommand implements Callable<Integer> {
             cli.console.say("Note: could not read the account's balance (" + e.getMessage() + "); going on.");
             return null;
         }
-        CostEstimate estimate = cli.bean(CampaignReporter.class).estimate(run.campaign(), run.endpointId(), balance);
+        CostEstimate estimate = cli.bean(CampaignReporter.class).estimate(run.campaign(), run.endpointId(), balance, run.remake());
         if (estimate.rows() == 0 || estimate.covered() == estimate.rows()) {
             if (estimate.rows() > 0) {
                 cli.console.say("Balance " + plain(balance) + " credits; the " + estimate.rows() + (estimate.rows() == 1 ? " video" : " videos")

@@ -145,7 +145,12 @@ public class CampaignReporter {
      * for no balance). A request shared by several rows is counted once.
      */
     public CostEstimate estimate(Campaign campaign, String endpoint, BigDecimal balance) {
-        EstimateTally estimate = new EstimateTally(endpoint, balance, new FirstRows(campaign.expectedRows()));
+        return estimate(campaign, endpoint, balance, List.of());
+    }
+
+    /** @param remake ids of rows a {@code --remake} will order one new take of (each format's): their price counts too */
+    public CostEstimate estimate(Campaign campaign, String endpoint, BigDecimal balance, List<String> remake) {
+        EstimateTally estimate = new EstimateTally(endpoint, balance, new FirstRows(campaign.expectedRows()), remake);
         walk(campaign, endpoint, estimate);
         return estimate.estimate();
     }
@@ -170,7 +175,7 @@ public class CampaignReporter {
     public Outlook outlook(Campaign campaign, String endpoint, java.util.function.ObjIntConsumer<RowState> each) {
         FirstRows videos = new FirstRows(campaign.expectedRows());
         PlanTally plan = new PlanTally(campaign, false, List.of(), videos);
-        EstimateTally estimate = new EstimateTally(endpoint, null, videos);
+        EstimateTally estimate = new EstimateTally(endpoint, null, videos, List.of());
         List<String> unknown = walk(campaign, endpoint, state -> {
             int row = state.checked().row().row();
             int first = state.videos().isEmpty() ? 0 : videos.putIfAbsent(state.videos().get(0).spec().request().fingerprint(),
@@ -238,14 +243,7 @@ public class CampaignReporter {
                 counts[7]++;
             }
             if (remade.contains(state.checked().row().id().toLowerCase(java.util.Locale.ROOT))) {
-                Map<String, VideoState> last = new java.util.LinkedHashMap<>();
-                state.videos().forEach(video -> last.put(video.spec().request().fingerprint(), video));
-                for (VideoState video : last.values()) {
-                    LedgerState current = video.video() == null ? null : video.video().state();
-                    if (current == LedgerState.PAID || current == LedgerState.UNCERTAIN) {
-                        counts[3]++; // one new take
-                    }
-                }
+                counts[3] += newTakes(state).size();
             }
             for (VideoState videoState : state.videos()) {
                 LedgerEntry video = videoState.video();
@@ -263,6 +261,20 @@ public class CampaignReporter {
             }
         }
 
+        /** The videos of a remade row that get one new take: the last take of each request, when it was made (or may have been). */
+        static List<VideoState> newTakes(RowState state) {
+            Map<String, VideoState> last = new java.util.LinkedHashMap<>();
+            state.videos().forEach(video -> last.put(video.spec().request().fingerprint(), video));
+            List<VideoState> newTakes = new ArrayList<>();
+            for (VideoState video : last.values()) {
+                LedgerState current = video.video() == null ? null : video.video().state();
+                if (current == LedgerState.PAID || current == LedgerState.UNCERTAIN) {
+                    newTakes.add(video);
+                }
+            }
+            return newTakes;
+        }
+
         Plan plan() {
             return new Plan(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7]);
         }
@@ -274,12 +286,14 @@ public class CampaignReporter {
         private final PriceBook book;
         private final BigDecimal balance;
         private final FirstRows asked;
+        private final Set<String> remade = new HashSet<>();
         private BigDecimal total = BigDecimal.ZERO;
         private int videos;
         private int covered;
 
-        EstimateTally(String endpoint, BigDecimal balance, FirstRows videos) {
+        EstimateTally(String endpoint, BigDecimal balance, FirstRows videos, List<String> remake) {
             this.asked = videos;
+            remake.forEach(id -> remade.add(id.strip().toLowerCase(java.util.Locale.ROOT)));
             this.book = readsLedger ? prices.book(endpoint) : prices.configured();
             this.balance = balance;
         }
@@ -287,14 +301,22 @@ public class CampaignReporter {
         @Override
         public void accept(RowState state) {
             for (VideoState video : state.videos()) {
-                VideoRequest request = video.spec().request();
                 if (toSend(video.video()) && firstAsking(asked, video, state)) {
-                    total = total.add(book.estimate(new PriceBook.Kind(request.mode(), request.duration())));
-                    videos++;
-                    if (balance != null && total.compareTo(balance) <= 0) {
-                        covered++;
-                    }
+                    add(video.spec().request());
                 }
+            }
+            if (state.request() != null && remade.contains(state.checked().row().id().toLowerCase(java.util.Locale.ROOT))) {
+                for (VideoState video : PlanTally.newTakes(state)) { // as the plan counts them: one new take of each made video
+                    add(video.spec().request());
+                }
+            }
+        }
+
+        private void add(VideoRequest request) {
+            total = total.add(book.estimate(new PriceBook.Kind(request.mode(), request.duration())));
+            videos++;
+            if (balance != null && total.compareTo(balance) <= 0) {
+                covered++;
             }
         }
 

@@ -176,6 +176,20 @@ class KlingBatchCliTest extends CliTestSupport {
     }
 
     @Test
+    void requireCreditsCountsTheNewTakesOfARemake() throws Exception {
+        SERVER.stubFor(generate("cliff").willReturn(video("req-c", "0.88")));
+        csv("id,prompt,duration\na,first cliff at noon,10\nb,second cliff at noon,10\n");
+        assertThat(cli("run", "campaign.csv")).isZero();
+        SERVER.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/get-user-credits")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"credits\": 1.0, \"free-credits\": 0}")));
+        SERVER.resetRequests();
+
+        assertThat(cli("run", "campaign.csv", "--remake", "a,b", "--require-credits")).isEqualTo(3);
+        assertThat(err.toString()).contains("Balance 1 credits covers about 1 of the 2 videos to make (estimated 1.76 credits)");
+        assertThat(WireMockApi.paidCalls("cliff")).isZero();
+    }
+
+    @Test
     void aBudgetStopExitsThreeAndNamesTheBudget() throws Exception {
         SERVER.stubFor(generate("ridge").willReturn(video("req", "0.44")));
         csv("prompt,duration\nfirst ridge,5\nsecond ridge,5\nthird ridge,5\n");

@@ -41,7 +41,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  *
  * <p>Why: a profile of {@code status} in the full application spent most of its 4 to 5 seconds loading and wiring
  * what it never used: Flyway, Jackson, Hibernate Validator, Spring Batch's job and step wiring with their proxies, task
- * executors and schedulers, some 9,300 classes. Here the same components answer from some 7,000 classes, and the
+ * executors and schedulers, some 9,600 classes. Here the same components answer from some 6,700 classes, and the
  * DataSource is declared the way Boot's documentation shows for a custom one (bound from {@code spring.datasource.*}
  * and {@code spring.datasource.hikari.*}) instead of through the auto-configurations, whose condition evaluation alone
  * took a quarter of a second. {@code KlingBatchCli.startFor} starts it; the figures are in the README (bench startup).

@@ -85,7 +85,10 @@ final class ScheduleCommand implements Callable<Integer> {
         Duration reread = cli.setting("kling.schedule.reread-every", Duration.class, Duration.ofSeconds(10));
         try (CampaignScheduler scheduler = new CampaignScheduler(cli.bean(ScheduledRuns.class), sessions, jobFiles, cli.workingDirectory,
                 simulate, this::say, Clock.systemDefaultZone(), reread);
-             Interrupts interrupts = Interrupts.install(sessions, cli.console, grace, scheduler::stopScheduling)) {
+             Interrupts interrupts = Interrupts.install(sessions, cli.console, grace, scheduler::stopScheduling);
+             // as under run: once the job repository is gone, no call starts, those in flight finish, then exit 3 (systemd's
+             // Restart=on-failure starts the scheduler again; its next tick continues the run once the database is back)
+             DatabaseWatch watch = DatabaseWatch.start(sessions, cli.console, cli.databaseName(), grace)) {
             List<String> campaigns = scheduler.start();
             say("Scheduling " + campaigns.size() + (campaigns.size() == 1 ? " campaign" : " campaigns") + (simulate ? " (simulated API)" : "")
                     + ": " + String.join("; ", campaigns) + ". Log: " + cli.logFile()

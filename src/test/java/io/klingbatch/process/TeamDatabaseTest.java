@@ -173,6 +173,54 @@ class TeamDatabaseTest {
     }
 
     @Test
+    void theDatabaseGoingAwayEndsTheSchedulerWithExit3AndWhatWasPaidIsKeptAndNotPaidAgain() throws Exception {
+        Path work = temp.resolve("work");
+        Files.createDirectories(work.resolve("jobs"));
+        Files.writeString(work.resolve("jobs/nightly.csv"), "id,prompt,duration\n" + IntStream.rangeClosed(1, 6)
+                .mapToObj(i -> "s" + i + ",scheduled database prompt " + i + " of the test,5").collect(Collectors.joining("\n")) + "\n");
+        Files.writeString(work.resolve("jobs/nightly.yml"), "input: nightly.csv\nschedule: \"*/1 * * * * *\"\nconcurrency: 2\n");
+        Path data = temp.resolve("pgdata");
+        int port = freePort();
+        try (SegmindSimulator api = SegmindSimulator.builder().apiKey("db-test-key").credits(new BigDecimal("100")).start()) {
+            EmbeddedPostgres postgres = postgres(data, port);
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            try {
+                api.hold();
+                try (ChildJvm child = child(work, api, url).start("schedule", "jobs/nightly.yml")) {
+                    assertThat(api.awaitInFlight(2, START)).as(child::describe).isTrue();
+                    postgres.close(); // the team's database goes away under a scheduled run
+                    long stopped = System.nanoTime();
+                    api.release();
+
+                    // exit 3: systemd's Restart=on-failure starts the scheduler again, whose next tick continues the run
+                    assertThat(child.waitFor(Duration.ofSeconds(120))).as(child::describe).isEqualTo(3);
+                    assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(30));
+                    assertThat(child.stderr()).contains("the job repository (" + url.replaceAll("(?i)(password=)[^&;]*", "$1***") + ") cannot be reached");
+                }
+                assertThat(api.paid()).as("no new call started once the database was gone").isEqualTo(2);
+                try (Stream<Path> files = Files.list(work.resolve("out/nightly"))) {
+                    assertThat(files.filter(file -> file.toString().endsWith(".mp4"))).as("paid meanwhile, saved complete").hasSize(2);
+                }
+            } finally {
+                postgres.close();
+            }
+
+            EmbeddedPostgres restarted = postgres(data, port);
+            try (ChildJvm again = child(work, api, url).start("schedule", "jobs/nightly.yml")) {
+                assertThat(again.awaitOutput("campaign nightly: run ended: completed (exit 0); 6 of 6 rows generated", START))
+                        .as(again::describe).isTrue();
+                again.signal("TERM");
+                assertThat(again.waitFor(START)).as(again::describe).isZero();
+            } finally {
+                restarted.close();
+            }
+            for (int i = 1; i <= 6; i++) {
+                assertThat(api.paidFor("scheduled database prompt " + i + " of")).as("prompt " + i).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void anUnreachableDatabaseAtStartIsExit3NamingIt() throws Exception {
         Path work = temp.resolve("work");
         Files.createDirectories(work);

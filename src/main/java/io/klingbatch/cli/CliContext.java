@@ -1,8 +1,15 @@
 package io.klingbatch.cli;
 
+import io.klingbatch.campaign.Campaign;
+import io.klingbatch.job.CampaignHistory;
+import io.klingbatch.ledger.Endpoint;
+import io.klingbatch.ledger.FormerHome;
+import io.klingbatch.segmind.SegmindProperties;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -84,13 +91,26 @@ final class CliContext implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** A campaign as the commands that only read see it: its last run, and the API whose facts are read. */
+    record Known(Campaign campaign, Optional<JobExecution> last, Endpoint endpoint) {
+
+        /** The last run's execution id, or null for a campaign never run. */
+        Long lastId() {
+            return last.map(JobExecution::getId).orElse(null);
+        }
+    }
+
     /**
-     * The API a campaign's facts are read for ({@code status}, {@code report}): the one its last run paid, else the
-     * configured one (a campaign never run).
+     * The campaign {@code status} and {@code report} speak of, in the small application, after importing a former home
+     * from the working directory: its last run, and the API that run paid, else the configured one (never run).
      */
-    io.klingbatch.ledger.Endpoint endpointOf(java.util.Optional<org.springframework.batch.core.job.JobExecution> last) {
-        io.klingbatch.ledger.Endpoint endpoint = last.map(io.klingbatch.job.CampaignHistory::endpoint).orElse(null);
-        return endpoint != null ? endpoint : io.klingbatch.ledger.Endpoint.of(bean(io.klingbatch.segmind.SegmindProperties.class).baseUrl());
+    Known known(CampaignSelection selection) {
+        Campaign campaign = selection.load(workingDirectory);
+        factsOnly();
+        bean(FormerHome.class).importFrom(workingDirectory).ifPresent(console::say);
+        Optional<JobExecution> last = bean(CampaignHistory.class).lastExecution(campaign);
+        Endpoint endpoint = last.map(CampaignHistory::endpoint).orElse(null);
+        return new Known(campaign, last, endpoint != null ? endpoint : Endpoint.of(bean(SegmindProperties.class).baseUrl()));
     }
 
     /** A setting of the application (environment, -D, application.yml), or the default. */

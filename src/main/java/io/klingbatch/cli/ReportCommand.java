@@ -1,15 +1,9 @@
 package io.klingbatch.cli;
 
-import io.klingbatch.campaign.Campaign;
-import io.klingbatch.job.CampaignHistory;
-import io.klingbatch.ledger.Endpoint;
-import io.klingbatch.ledger.FormerHome;
 import io.klingbatch.report.CampaignReports;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -34,14 +28,10 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Campaign campaign = selection.load(cli.workingDirectory);
-        cli.factsOnly();
-        cli.bean(FormerHome.class).importFrom(cli.workingDirectory).ifPresent(cli.console::say);
-        Optional<JobExecution> last = cli.bean(CampaignHistory.class).lastExecution(campaign);
-        Endpoint endpoint = cli.endpointOf(last);
+        CliContext.Known known = cli.known(selection);
         Path report;
         try {
-            report = cli.bean(CampaignReports.class).write(campaign, endpoint.id(), last.map(JobExecution::getId).orElse(null));
+            report = cli.bean(CampaignReports.class).write(known.campaign(), known.endpoint().id(), known.lastId());
         } catch (UncheckedIOException e) {
             cli.console.error("Not written: " + e.getMessage() + ". Check that the output folder can be written.");
             return ExitCode.USAGE.code;

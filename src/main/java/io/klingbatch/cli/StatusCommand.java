@@ -2,10 +2,8 @@ package io.klingbatch.cli;
 
 import io.klingbatch.campaign.Campaign;
 import io.klingbatch.generation.StopReason;
-import io.klingbatch.job.CampaignHistory;
 import io.klingbatch.job.CampaignLauncher;
 import io.klingbatch.ledger.Endpoint;
-import io.klingbatch.ledger.FormerHome;
 import io.klingbatch.ledger.Leases;
 import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.output.CampaignSummary;
@@ -49,12 +47,11 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Campaign campaign = selection.load(cli.workingDirectory);
-        cli.factsOnly();
-        cli.bean(FormerHome.class).importFrom(cli.workingDirectory).ifPresent(cli.console::say);
-        Optional<JobExecution> last = cli.bean(CampaignHistory.class).lastExecution(campaign);
-        Endpoint endpoint = cli.endpointOf(last);
-        CampaignSummary summary = cli.bean(CampaignReporter.class).summarize(campaign, endpoint.id(), last.map(JobExecution::getId).orElse(null));
+        CliContext.Known known = cli.known(selection);
+        Campaign campaign = known.campaign();
+        Optional<JobExecution> last = known.last();
+        Endpoint endpoint = known.endpoint();
+        CampaignSummary summary = cli.bean(CampaignReporter.class).summarize(campaign, endpoint.id(), known.lastId());
         Leases.Holder holder = cli.bean(Leases.class).holder(CampaignLauncher.leaseKey(campaign.csv(), endpoint.id()));
         String next = next(summary, last.orElse(null), holder != null);
         if (json) {

@@ -24,10 +24,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -344,11 +342,7 @@ public class CampaignReporter {
                 csv.writeNext(ManifestLine.COLUMNS, false);
                 summary = report(campaign, endpoint, executionId, line -> csv.writeNext(line.cells(), false));
             }
-            try {
-                Files.move(temp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, manifest, StandardCopyOption.REPLACE_EXISTING);
-            }
+            OutputFolder.replace(temp, manifest);
             return summary;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + manifest, e);

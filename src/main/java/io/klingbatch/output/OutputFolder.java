@@ -5,8 +5,10 @@ import io.klingbatch.campaign.CampaignFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -56,6 +58,18 @@ public final class OutputFolder {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the output folder " + campaign.output(), e);
+        }
+    }
+
+    /**
+     * Puts a finished file in place of {@code to}: atomically where the file system can (a reader sees the old file or
+     * the new one, never half of one), else by a plain replacing move.
+     */
+    public static Path replace(Path from, Path to) throws IOException {
+        try {
+            return Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            return Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -15,11 +15,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Locale;
@@ -108,7 +106,7 @@ public final class VideoFiles {
         Path part = folder.resolve(name + ".json." + UUID.randomUUID().toString().substring(0, 8) + ".part");
         local(() -> {
             Files.write(part, text);
-            return move(part, target);
+            return OutputFolder.replace(part, target);
         });
     }
 
@@ -171,7 +169,7 @@ public final class VideoFiles {
                 } catch (IOException | UnsupportedOperationException | SecurityException notHere) {
                     copy(source, part);
                 }
-                return move(part, folder.resolve(target));
+                return OutputFolder.replace(part, folder.resolve(target));
             });
             log.append(new PaidLog.Record(target, video.key(), video.bytes(), video.sha256(), null, null, video.requestId(), "copied",
                     video.campaign()));
@@ -255,7 +253,7 @@ public final class VideoFiles {
         String fileName = current ? rowId + "." + extension : aside(rowId, key, extension, false);
         synchronized (this) {
             makeRoom(fileName, key);
-            local(() -> move(part, folder.resolve(fileName)));
+            local(() -> OutputFolder.replace(part, folder.resolve(fileName)));
         }
         return new SavedVideo(fileName, folder.resolve(fileName), total, Sha256.hex(digest));
     }
@@ -315,14 +313,6 @@ public final class VideoFiles {
         } catch (IOException e) {
             Files.deleteIfExists(to);
             throw e;
-        }
-    }
-
-    private static Path move(Path from, Path to) throws IOException {
-        try {
-            return Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            return Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -4,14 +4,13 @@ import io.klingbatch.campaign.Campaign;
 import io.klingbatch.output.CampaignReporter;
 import io.klingbatch.output.CampaignSummary;
 import io.klingbatch.output.ManifestLine;
+import io.klingbatch.output.OutputFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -73,11 +72,7 @@ public class CampaignReports {
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                 new HtmlReport().render(page, out); // made here, not at start-up: commands that write no report never load Thymeleaf
             }
-            try {
-                Files.move(temp, report, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, report, StandardCopyOption.REPLACE_EXISTING);
-            }
+            OutputFolder.replace(temp, report);
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + report + ": " + e.getMessage(), e);

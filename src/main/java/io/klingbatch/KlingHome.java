@@ -29,6 +29,11 @@ public final class KlingHome {
         if (url == null || url.isBlank()) {
             return "the H2 database in " + folder();
         }
+        return withoutPassword(url);
+    }
+
+    /** A JDBC URL fit for a sentence or a log line: any {@code password=} in it masked. */
+    public static String withoutPassword(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }

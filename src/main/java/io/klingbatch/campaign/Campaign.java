@@ -33,13 +33,18 @@ public record Campaign(String name, Path source, Path csv, Path output, Map<Stri
         this(name, source, csv, output, defaults, client, options, outputChosen, VideoOptions.NONE, null, null, null, null, null);
     }
 
-    /** A guess of the rows, from the file's size (a row of a real campaign is rarely shorter than ~100 bytes), to size per-row tables once. */
+    /** A guess of the rows, from the file's size, to size per-row tables once ({@link #rowsIn}). */
     public long expectedRows() {
         try {
-            return java.nio.file.Files.size(csv) / 96;
+            return rowsIn(java.nio.file.Files.size(csv));
         } catch (java.io.IOException e) {
             return 0;
         }
+    }
+
+    /** A guess of the rows in a campaign file of {@code bytes}: a row of a real campaign is rarely shorter than ~100 bytes. */
+    static long rowsIn(long bytes) {
+        return bytes / 96;
     }
 
     /** The folder local images are resolved against, and confined to. */

@@ -58,7 +58,7 @@ public final class CampaignCsv implements Closeable {
     private CampaignCsv(Path file, Records records, long bytes, Use use) {
         this.file = file;
         this.records = records;
-        this.ids = new FirstRows(bytes / 96); // a campaign row is rarely shorter than ~100 bytes
+        this.ids = new FirstRows(Campaign.rowsIn(bytes));
         String[] first = records.next();
         while (first != null && isBlank(first) && records instanceof XlsxRecords) {
             first = records.next(); // a sheet's header is its first row with something in it

@@ -120,8 +120,7 @@ final class CliContext implements AutoCloseable {
 
     /** The job repository in words, for sentences: its JDBC URL without any password. */
     String databaseName() {
-        String url = setting("spring.datasource.url", String.class, "the job repository");
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return io.klingbatch.KlingHome.withoutPassword(setting("spring.datasource.url", String.class, "the job repository"));
     }
 
     /** Where details go. */

@@ -124,13 +124,12 @@ public final class KlingBatchCli implements Runnable {
     }
 
     /**
-     * Settings for a command that writes nothing ({@code validate}): no migration, beans made only when used, the default
-     * H2 database opened only if it exists, and no log file where there is no folder for it yet. So no
-     * {@code .kling-batch/} appears where there was none.
+     * Settings for a command that writes nothing ({@code validate}, in the small application, which has no Flyway to turn
+     * off): beans made only when used, the default H2 database opened only if it exists, and no log file where there is
+     * no folder for it yet. So no {@code .kling-batch/} appears where there was none.
      */
     static Map<String, Object> readOnlySettings() {
         Map<String, Object> settings = new java.util.HashMap<>();
-        settings.put("spring.flyway.enabled", "false");
         settings.put("spring.main.lazy-initialization", "true");
         if (!ownDatabase()) {
             settings.put("spring.datasource.url", "jdbc:h2:file:" + KlingHome.folder().resolve("kling-batch")
